@@ -1,0 +1,173 @@
+package dev.rcpat.local;
+
+import at.favre.lib.crypto.bcrypt.BCrypt;
+import dev.rcpat.auth.Secrets;
+import dev.rcpat.domain.EmailAddress;
+import dev.rcpat.domain.StoredToken;
+import dev.rcpat.domain.TotpState;
+import dev.rcpat.domain.User;
+import dev.rcpat.store.UserItem;
+import dev.samstevens.totp.secret.DefaultSecretGenerator;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Operator commands on the tables: users, login tokens and permissions. Used by
+ * {@code bin/local} (against the emulators or real DynamoDB) and by the tests to set up data
+ * exactly as production code will read it.
+ */
+public final class UserAdmin {
+
+    private static final String ID_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTWXYZabcdefghijkmnopqrstuvwxyz";
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final DynamoDbClient dynamo;
+    private final String usersTable;
+    private final String permissionsTable;
+
+    public UserAdmin(DynamoDbClient dynamo, String usersTable, String permissionsTable) {
+        this.dynamo = dynamo;
+        this.usersTable = usersTable;
+        this.permissionsTable = permissionsTable;
+    }
+
+    /** What to create. Null password: a user who cannot use the password fallback (SSO-like). */
+    public record NewUser(String username, String password, List<EmailAddress> emails, List<String> roles,
+                          boolean totp, boolean email2fa, boolean active) {
+        public static NewUser named(String username) {
+            return new NewUser(username, null, List.of(), List.of("user"), false, false, true);
+        }
+
+        public NewUser password(String p) {
+            return new NewUser(username, p, emails, roles, totp, email2fa, active);
+        }
+
+        public NewUser email(String address, boolean verified) {
+            List<EmailAddress> more = new ArrayList<>(emails);
+            more.add(new EmailAddress(address, verified));
+            return new NewUser(username, password, more, roles, totp, email2fa, active);
+        }
+
+        public NewUser roles(String... r) {
+            return new NewUser(username, password, emails, List.of(r), totp, email2fa, active);
+        }
+
+        public NewUser withTotp() {
+            return new NewUser(username, password, emails, roles, true, email2fa, active);
+        }
+
+        public NewUser withEmail2fa() {
+            return new NewUser(username, password, emails, roles, totp, true, active);
+        }
+
+        public NewUser inactive() {
+            return new NewUser(username, password, emails, roles, totp, email2fa, false);
+        }
+    }
+
+    /** The created user; the TOTP secret and backup codes are shown once, here. */
+    public record Created(String userId, String username, String totpSecret, List<String> backupCodes) { }
+
+    public Created createUser(NewUser spec) {
+        if (findByUsername(spec.username()).isPresent()) {
+            throw new IllegalArgumentException("A user named " + spec.username() + " already exists");
+        }
+        String id = newUserId();
+        String bcrypt = spec.password() == null ? null : meteorPasswordHash(spec.password());
+        String secret = null;
+        List<String> backupCodes = List.of();
+        TotpState totp = null;
+        if (spec.totp()) {
+            secret = new DefaultSecretGenerator(32).generate();
+            backupCodes = newBackupCodes();
+            totp = new TotpState(true, secret, backupCodes.stream().map(Secrets::sha256Hex).toList(), null, 0, null);
+        }
+        User user = new User(id, spec.username(), spec.active(), spec.roles(), spec.emails(), bcrypt,
+                Map.of(), Map.of(), totp, spec.email2fa(), null);
+        dynamo.putItem(b -> b.tableName(usersTable).item(UserItem.fromUser(user))
+                .conditionExpression("attribute_not_exists(#id)")
+                .expressionAttributeNames(Map.of("#id", UserItem.ID)));
+        return new Created(id, spec.username(), secret, backupCodes);
+    }
+
+    /** Creates a login token (as a Rocket.Chat login would) and returns its plaintext, shown once. */
+    public String createLoginToken(String userId) {
+        String token = randomToken();
+        String hash = Secrets.hashToken(token);
+        try {
+            dynamo.updateItem(b -> b.tableName(usersTable)
+                    .key(Map.of(UserItem.ID, AttributeValue.fromS(userId)))
+                    .updateExpression("SET #lt.#h = :rec")
+                    .conditionExpression("attribute_exists(#id)")
+                    .expressionAttributeNames(Map.of("#lt", UserItem.LOGIN_TOKENS, "#h", hash, "#id", UserItem.ID))
+                    .expressionAttributeValues(Map.of(":rec",
+                            UserItem.toItem(StoredToken.loginToken(hash, System.currentTimeMillis())))));
+        } catch (ConditionalCheckFailedException e) {
+            throw new IllegalArgumentException("No user with id " + userId);
+        }
+        return token;
+    }
+
+    /** Sets the roles that hold a permission; no roles means nobody has it. */
+    public void setPermission(String permission, List<String> roles) {
+        dynamo.putItem(b -> b.tableName(permissionsTable).item(Map.of(
+                UserItem.ID, AttributeValue.fromS(permission),
+                UserItem.PERMISSION_ROLES, AttributeValue.fromL(roles.stream().map(AttributeValue::fromS).toList()))));
+    }
+
+    public Optional<User> findByUsername(String username) {
+        var pages = dynamo.scanPaginator(b -> b.tableName(usersTable).consistentRead(true)
+                .filterExpression("#u = :u")
+                .expressionAttributeNames(Map.of("#u", UserItem.USERNAME))
+                .expressionAttributeValues(Map.of(":u", AttributeValue.fromS(username))));
+        return pages.items().stream().findFirst().map(UserItem::toUser);
+    }
+
+    public Optional<User> findById(String userId) {
+        var item = dynamo.getItem(b -> b.tableName(usersTable).consistentRead(true)
+                .key(Map.of(UserItem.ID, AttributeValue.fromS(userId)))).item();
+        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(UserItem.toUser(item));
+    }
+
+    /** The raw item, for tests that check what is (and is not) stored. */
+    public Map<String, AttributeValue> rawItem(String userId) {
+        return dynamo.getItem(b -> b.tableName(usersTable).consistentRead(true)
+                .key(Map.of(UserItem.ID, AttributeValue.fromS(userId)))).item();
+    }
+
+    /** Meteor's stored password: bcrypt (cost 10) of the lowercase hex SHA-256 of the password. */
+    public static String meteorPasswordHash(String password) {
+        return BCrypt.withDefaults().hashToString(10, Secrets.sha256Hex(password).toCharArray());
+    }
+
+    /** A Rocket.Chat-style id: 17 characters of Meteor's unambiguous alphabet. */
+    public static String newUserId() {
+        StringBuilder sb = new StringBuilder(17);
+        for (int i = 0; i < 17; i++) {
+            sb.append(ID_ALPHABET.charAt(RANDOM.nextInt(ID_ALPHABET.length())));
+        }
+        return sb.toString();
+    }
+
+    private static String randomToken() {
+        return new dev.rcpat.tokens.TokenGenerator(RANDOM).newToken();
+    }
+
+    private static List<String> newBackupCodes() {
+        List<String> codes = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            byte[] b = new byte[4];
+            RANDOM.nextBytes(b);
+            codes.add(HexFormat.of().formatHex(b));
+        }
+        return codes;
+    }
+}

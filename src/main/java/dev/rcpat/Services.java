@@ -1,0 +1,96 @@
+package dev.rcpat;
+
+import dev.rcpat.aws.AwsClients;
+import dev.rcpat.aws.AwsEnvironment;
+import dev.rcpat.config.Settings;
+import dev.rcpat.mail.CodeMailer;
+import dev.rcpat.mail.SesCodeMailer;
+import dev.rcpat.pipeline.Pipeline;
+import dev.rcpat.pipeline.RequestLog;
+import dev.rcpat.store.DynamoDbUserStore;
+import dev.rcpat.store.UserStore;
+import dev.rcpat.tokens.TokenGenerator;
+import dev.rcpat.twofactor.TwoFactorCheck;
+import software.amazon.awssdk.http.SdkHttpClient;
+
+import java.security.SecureRandom;
+import java.time.Clock;
+
+/**
+ * The composition root: everything a function needs, built once per execution environment
+ * (and, under SnapStart, once before the snapshot). No container, no reflection.
+ */
+public final class Services {
+
+    private static volatile Services fromEnvironment;
+
+    private final Settings settings;
+    private final UserStore store;
+    private final CodeMailer mailer;
+    private final Clock clock;
+    private final RequestLog log;
+    private final TokenGenerator tokens;
+    private final Pipeline pipeline;
+
+    public Services(Settings settings, UserStore store, CodeMailer mailer, Clock clock, RequestLog log) {
+        this.settings = settings;
+        this.store = store;
+        this.mailer = mailer;
+        this.clock = clock;
+        this.log = log;
+        this.tokens = new TokenGenerator(new SecureRandom());
+        this.pipeline = new Pipeline(settings, store, new TwoFactorCheck(settings, mailer), clock, log);
+    }
+
+    /** The process-wide instance configured from environment variables (what Lambda runs). */
+    public static Services fromEnvironment() {
+        Services s = fromEnvironment;
+        if (s == null) {
+            synchronized (Services.class) {
+                s = fromEnvironment;
+                if (s == null) {
+                    s = fromEnvironment = build(Settings.fromEnvironment(), AwsEnvironment.fromEnvironment(),
+                            Clock.systemUTC(), RequestLog.toStandardOut());
+                }
+            }
+        }
+        return s;
+    }
+
+    /** Real SDK clients against {@code aws}; used by Lambda, the local stack and the tests. */
+    public static Services build(Settings settings, AwsEnvironment aws, Clock clock, RequestLog log) {
+        SdkHttpClient http = AwsClients.httpClient();
+        UserStore store = new DynamoDbUserStore(AwsClients.dynamoDb(aws, http),
+                settings.usersTable(), settings.permissionsTable());
+        CodeMailer mailer = new SesCodeMailer(AwsClients.ses(aws, http), settings.senderAddress());
+        return new Services(settings, store, mailer, clock, log);
+    }
+
+    public Settings settings() {
+        return settings;
+    }
+
+    public UserStore store() {
+        return store;
+    }
+
+    public CodeMailer mailer() {
+        return mailer;
+    }
+
+    public Clock clock() {
+        return clock;
+    }
+
+    public RequestLog log() {
+        return log;
+    }
+
+    public TokenGenerator tokens() {
+        return tokens;
+    }
+
+    public Pipeline pipeline() {
+        return pipeline;
+    }
+}

@@ -1,0 +1,149 @@
+package dev.rcpat.api;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The parts of an API Gateway proxy event the endpoints use: headers by case-insensitive name,
+ * the caller's address and user agent, and the body as a JSON object (from JSON or
+ * form-urlencoded, plain or base64-encoded).
+ */
+public final class ApiRequest {
+
+    /** Bodies above this are refused before parsing. */
+    public static final int MAX_BODY_BYTES = 64 * 1024;
+
+    private final Map<String, String> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+    private final APIGatewayProxyRequestEvent event;
+
+    public ApiRequest(APIGatewayProxyRequestEvent event) {
+        this.event = event;
+        if (event.getHeaders() != null) {
+            event.getHeaders().forEach((k, v) -> {
+                if (k != null && v != null) {
+                    headers.put(k, v);
+                }
+            });
+        }
+        // REST APIs also pass multi-value headers; take the first where the single map lacks one.
+        if (event.getMultiValueHeaders() != null) {
+            event.getMultiValueHeaders().forEach((k, v) -> {
+                if (k != null && v != null && !v.isEmpty() && !headers.containsKey(k)) {
+                    headers.put(k, v.get(0));
+                }
+            });
+        }
+    }
+
+    /** The header's value, or null when absent or empty. */
+    public String header(String name) {
+        String v = headers.get(name);
+        return v == null || v.isEmpty() ? null : v;
+    }
+
+    public String sourceIp() {
+        var ctx = event.getRequestContext();
+        if (ctx != null && ctx.getIdentity() != null && ctx.getIdentity().getSourceIp() != null) {
+            return ctx.getIdentity().getSourceIp();
+        }
+        return "";
+    }
+
+    public String userAgent() {
+        var ctx = event.getRequestContext();
+        if (ctx != null && ctx.getIdentity() != null && ctx.getIdentity().getUserAgent() != null) {
+            return ctx.getIdentity().getUserAgent();
+        }
+        String ua = header("User-Agent");
+        return ua == null ? "" : ua;
+    }
+
+    public String requestId() {
+        var ctx = event.getRequestContext();
+        return ctx == null ? null : ctx.getRequestId();
+    }
+
+    /** Refuses an oversized body without decoding it. */
+    public void checkBodySize() throws ApiError {
+        String body = event.getBody();
+        if (body == null) {
+            return;
+        }
+        boolean base64 = Boolean.TRUE.equals(event.getIsBase64Encoded());
+        // Every char is at least one byte, and base64 decodes to 3/4 of its length: both bounds
+        // are checked before any decoding. Exact byte counts are checked once decoded.
+        long lowerBound = base64 ? (body.length() / 4L) * 3 : body.length();
+        if (lowerBound > MAX_BODY_BYTES
+                || (!base64 && body.getBytes(StandardCharsets.UTF_8).length > MAX_BODY_BYTES)) {
+            throw ApiError.tooLarge(MAX_BODY_BYTES);
+        }
+    }
+
+    /** The body as a JSON object; an absent or empty body is an empty object. */
+    public ObjectNode bodyObject() throws ApiError {
+        String raw = event.getBody();
+        if (raw == null || raw.isEmpty()) {
+            return Json.MAPPER.createObjectNode();
+        }
+        if (Boolean.TRUE.equals(event.getIsBase64Encoded())) {
+            try {
+                raw = new String(Base64.getDecoder().decode(raw), StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException e) {
+                throw ApiError.invalidParams("The request body is not valid base64");
+            }
+            if (raw.getBytes(StandardCharsets.UTF_8).length > MAX_BODY_BYTES) {
+                throw ApiError.tooLarge(MAX_BODY_BYTES);
+            }
+        }
+        String contentType = header("Content-Type");
+        if (contentType != null && contentType.toLowerCase().startsWith("application/x-www-form-urlencoded")) {
+            return formToObject(raw);
+        }
+        if (raw.isBlank()) {
+            return Json.MAPPER.createObjectNode();
+        }
+        JsonNode node;
+        try {
+            node = Json.MAPPER.readTree(raw);
+        } catch (JsonProcessingException e) {
+            throw ApiError.invalidParams("The request body is not valid JSON");
+        }
+        if (node == null || !node.isObject()) {
+            throw ApiError.invalidParams("The request body must be a JSON object");
+        }
+        return (ObjectNode) node;
+    }
+
+    /** Form fields become strings, except the literals true/false, which Rocket.Chat's clients send for booleans. */
+    private static ObjectNode formToObject(String raw) throws ApiError {
+        ObjectNode out = Json.MAPPER.createObjectNode();
+        for (String pair : raw.split("&")) {
+            if (pair.isEmpty()) {
+                continue;
+            }
+            int eq = pair.indexOf('=');
+            String key;
+            String value;
+            try {
+                key = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+                value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException e) {
+                throw ApiError.invalidParams("The request body is not valid form data");
+            }
+            switch (value) {
+                case "true" -> out.put(key, true);
+                case "false" -> out.put(key, false);
+                default -> out.put(key, value);
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,123 @@
+package dev.rcpat.config;
+
+import java.util.Map;
+
+/**
+ * Every setting the functions read, from environment variables, with Rocket.Chat's defaults
+ * (docs: README "Settings"). An invalid value stops the function at init with a message naming
+ * the variable, rather than failing later on a request.
+ */
+public record Settings(
+        String usersTable,
+        String permissionsTable,
+        boolean twoFactorEnabled,
+        boolean totpEnabled,
+        int totpMaxDelta,
+        int totpMaxAttempts,
+        long totpLockSeconds,
+        boolean email2faEnabled,
+        long emailCodeExpirationSeconds,
+        int emailCodeMaxAttempts,
+        long rememberForSeconds,
+        boolean passwordFallbackEnabled,
+        String senderAddress,
+        long loginExpirationDays,
+        Long maxTokenLifetimeDays) {
+
+    public static final String USERS_TABLE = "USERS_TABLE";
+    public static final String PERMISSIONS_TABLE = "PERMISSIONS_TABLE";
+    public static final String TWO_FACTOR_ENABLED = "TWO_FACTOR_ENABLED";
+    public static final String TOTP_ENABLED = "TOTP_ENABLED";
+    public static final String TOTP_MAX_DELTA = "TOTP_MAX_DELTA";
+    public static final String TOTP_MAX_ATTEMPTS = "TOTP_MAX_ATTEMPTS";
+    public static final String TOTP_LOCK_SECONDS = "TOTP_LOCK_SECONDS";
+    public static final String EMAIL_2FA_ENABLED = "EMAIL_2FA_ENABLED";
+    public static final String EMAIL_CODE_EXPIRATION_SECONDS = "EMAIL_CODE_EXPIRATION_SECONDS";
+    public static final String EMAIL_CODE_MAX_ATTEMPTS = "EMAIL_CODE_MAX_ATTEMPTS";
+    public static final String REMEMBER_FOR_SECONDS = "REMEMBER_FOR_SECONDS";
+    public static final String PASSWORD_FALLBACK_ENABLED = "PASSWORD_FALLBACK_ENABLED";
+    public static final String SENDER_ADDRESS = "SENDER_ADDRESS";
+    public static final String LOGIN_EXPIRATION_DAYS = "LOGIN_EXPIRATION_DAYS";
+    public static final String MAX_TOKEN_LIFETIME_DAYS = "MAX_TOKEN_LIFETIME_DAYS";
+
+    /** Rocket.Chat's cap is none; ours keeps every user item far below DynamoDB's 400 KB. */
+    public static final int MAX_PERSONAL_ACCESS_TOKENS = 100;
+
+    public static Settings fromEnvironment() {
+        return from(System.getenv());
+    }
+
+    public static Settings from(Map<String, String> env) {
+        Reader r = new Reader(env);
+        return new Settings(
+                r.required(USERS_TABLE),
+                r.required(PERMISSIONS_TABLE),
+                r.bool(TWO_FACTOR_ENABLED, true),
+                r.bool(TOTP_ENABLED, true),
+                r.integer(TOTP_MAX_DELTA, 1, 0, 10),
+                r.integer(TOTP_MAX_ATTEMPTS, 5, 1, 1000),
+                r.integer(TOTP_LOCK_SECONDS, 300, 1, 86_400),
+                r.bool(EMAIL_2FA_ENABLED, true),
+                r.integer(EMAIL_CODE_EXPIRATION_SECONDS, 3600, 30, 86_400),
+                r.integer(EMAIL_CODE_MAX_ATTEMPTS, 5, 1, 1000),
+                r.integer(REMEMBER_FOR_SECONDS, 1800, 0, 31_536_000),
+                r.bool(PASSWORD_FALLBACK_ENABLED, true),
+                r.optional(SENDER_ADDRESS, "no-reply@example.com"),
+                r.integer(LOGIN_EXPIRATION_DAYS, 90, 1, 36_500),
+                r.optionalInteger(MAX_TOKEN_LIFETIME_DAYS, 1, 36_500));
+    }
+
+    private record Reader(Map<String, String> env) {
+        String raw(String name) {
+            String v = env.get(name);
+            return v == null || v.isBlank() ? null : v.trim();
+        }
+
+        String required(String name) {
+            String v = raw(name);
+            if (v == null) {
+                throw new IllegalStateException("Setting " + name + " is required but not set");
+            }
+            return v;
+        }
+
+        String optional(String name, String dflt) {
+            String v = raw(name);
+            return v == null ? dflt : v;
+        }
+
+        boolean bool(String name, boolean dflt) {
+            String v = raw(name);
+            if (v == null) {
+                return dflt;
+            }
+            return switch (v.toLowerCase()) {
+                case "true" -> true;
+                case "false" -> false;
+                default -> throw new IllegalStateException("Setting " + name + " must be true or false, not '" + v + "'");
+            };
+        }
+
+        int integer(String name, int dflt, int min, int max) {
+            Integer v = optionalInteger(name, min, max) == null ? null : Integer.valueOf(raw(name));
+            return v == null ? dflt : v;
+        }
+
+        Long optionalInteger(String name, int min, int max) {
+            String v = raw(name);
+            if (v == null) {
+                return null;
+            }
+            long n;
+            try {
+                n = Long.parseLong(v);
+            } catch (NumberFormatException e) {
+                throw new IllegalStateException("Setting " + name + " must be a whole number, not '" + v + "'");
+            }
+            if (n < min || n > max) {
+                throw new IllegalStateException("Setting " + name + " must be between " + min + " and " + max + ", not " + n);
+            }
+            return n;
+        }
+    }
+}

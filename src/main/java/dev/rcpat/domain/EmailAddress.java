@@ -1,0 +1,3 @@
+package dev.rcpat.domain;
+
+public record EmailAddress(String address, boolean verified) { }

@@ -1,0 +1,42 @@
+package dev.rcpat.domain;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The parts of a Rocket.Chat user that authentication, permissions and two-factor need.
+ * {@code personalAccessTokens} is keyed by token name, {@code loginTokens} by hashed token.
+ */
+public record User(
+        String id,
+        String username,
+        boolean active,
+        List<String> roles,
+        List<EmailAddress> emails,
+        String passwordBcrypt,
+        Map<String, StoredToken> loginTokens,
+        Map<String, StoredToken> personalAccessTokens,
+        TotpState totp,
+        boolean email2faEnabled,
+        EmailCode emailCode) {
+
+    public User {
+        roles = roles == null ? List.of() : List.copyOf(roles);
+        emails = emails == null ? List.of() : List.copyOf(emails);
+        loginTokens = loginTokens == null ? Map.of() : Map.copyOf(loginTokens);
+        personalAccessTokens = personalAccessTokens == null ? Map.of() : Map.copyOf(personalAccessTokens);
+    }
+
+    public List<String> verifiedEmails() {
+        return emails.stream().filter(EmailAddress::verified).map(EmailAddress::address).toList();
+    }
+
+    public boolean hasAnyRole(List<String> wanted) {
+        for (String role : roles) {
+            if (wanted.contains(role)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

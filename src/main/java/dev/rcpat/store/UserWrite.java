@@ -1,0 +1,90 @@
+package dev.rcpat.store;
+
+import dev.rcpat.domain.EmailCode;
+import dev.rcpat.domain.StoredToken;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One atomic change to one user item, described in domain terms. Every operation carries its own
+ * condition; the store applies all of them in a single conditional write, so either every
+ * operation happens or none does. The endpoint's change (a new token, say) and the two-factor
+ * bookkeeping (spending a code, remembering the second factor) travel in the same write.
+ */
+public final class UserWrite {
+
+    /** An operation and, implicitly, the condition under which it may happen. */
+    public sealed interface Op permits AddPersonalAccessToken, ReplacePersonalAccessToken,
+            RemovePersonalAccessToken, TouchLastUsed, RememberTwoFactor, StoreEmailCode, SpendEmailCode,
+            CountFailedEmailCode, SpendTotpStep, SpendBackupCode, CountFailedTotp, LockTotp,
+            AddLoginToken { }
+
+    /** Adds a PAT if no PAT of that name exists and the user has fewer than {@code maxTokens}. */
+    public record AddPersonalAccessToken(StoredToken token, int maxTokens) implements Op { }
+
+    /** Replaces the PAT of that name if its stored hash is still {@code expectedHash}. */
+    public record ReplacePersonalAccessToken(String expectedHash, StoredToken token) implements Op { }
+
+    /** Removes the PAT of that name if it still exists. */
+    public record RemovePersonalAccessToken(String name) implements Op { }
+
+    /** Sets {@code lastUsedAt} of a PAT (no condition beyond the PAT existing). */
+    public record TouchLastUsed(String name, long at) implements Op { }
+
+    /** Marks the token used for the request as second-factor-authorized until {@code until}. */
+    public record RememberTwoFactor(StoredToken token, long until, String fingerprint) implements Op { }
+
+    /** Stores a new email code if the stored one is still {@code previousHash} (null: none stored). */
+    public record StoreEmailCode(EmailCode code, String previousHash) implements Op { }
+
+    /** Deletes the email code if it is still the one with {@code hash} (single use). */
+    public record SpendEmailCode(String hash) implements Op { }
+
+    /** Counts a wrong email code against the code with {@code hash}. */
+    public record CountFailedEmailCode(String hash) implements Op { }
+
+    /** Records {@code step} as used if no later-or-equal step was used, and resets failures. */
+    public record SpendTotpStep(long step) implements Op { }
+
+    /** Removes backup code {@code hash} if it is still at {@code index}, and resets failures. */
+    public record SpendBackupCode(int index, String hash) implements Op { }
+
+    /** Counts a wrong TOTP code (atomic increment). */
+    public record CountFailedTotp() implements Op { }
+
+    /** Locks TOTP until {@code until} and starts the failure count afresh. */
+    public record LockTotp(long until) implements Op { }
+
+    /** Adds a login token (admin tooling). */
+    public record AddLoginToken(StoredToken token) implements Op { }
+
+    private final String userId;
+    private final List<Op> ops = new ArrayList<>();
+
+    public UserWrite(String userId) {
+        this.userId = userId;
+    }
+
+    public UserWrite add(Op op) {
+        ops.add(op);
+        return this;
+    }
+
+    public UserWrite addAll(List<? extends Op> more) {
+        ops.addAll(more);
+        return this;
+    }
+
+    public String userId() {
+        return userId;
+    }
+
+    public List<Op> ops() {
+        return List.copyOf(ops);
+    }
+
+    public boolean isEmpty() {
+        return ops.isEmpty();
+    }
+}

@@ -1,0 +1,80 @@
+package dev.rcpat.testing;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.rcpat.api.Json;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Function;
+
+/** Builds API Gateway proxy events as API Gateway sends them, and reads responses. */
+public final class Api {
+
+    private Api() { }
+
+    public static APIGatewayProxyRequestEvent post(String path, Map<String, String> headers, String body) {
+        APIGatewayProxyRequestEvent e = new APIGatewayProxyRequestEvent()
+                .withHttpMethod("POST")
+                .withPath(path)
+                .withResource(path)
+                .withHeaders(new HashMap<>(headers))
+                .withBody(body)
+                .withIsBase64Encoded(false);
+        APIGatewayProxyRequestEvent.RequestIdentity identity = new APIGatewayProxyRequestEvent.RequestIdentity();
+        identity.setSourceIp(headers.getOrDefault("X-Test-Source-Ip", "203.0.113.10"));
+        identity.setUserAgent(headers.getOrDefault("User-Agent", "rcpat-tests/1.0"));
+        APIGatewayProxyRequestEvent.ProxyRequestContext ctx = new APIGatewayProxyRequestEvent.ProxyRequestContext();
+        ctx.setIdentity(identity);
+        ctx.setRequestId(java.util.UUID.randomUUID().toString());
+        ctx.setHttpMethod("POST");
+        ctx.setStage("prod");
+        e.setRequestContext(ctx);
+        return e;
+    }
+
+    public static APIGatewayProxyRequestEvent get(String path, Map<String, String> headers) {
+        return post(path, headers, null).withHttpMethod("GET");
+    }
+
+    public static Map<String, String> auth(String userId, String token) {
+        Map<String, String> h = new HashMap<>();
+        h.put("X-User-Id", userId);
+        h.put("X-Auth-Token", token);
+        h.put("Content-Type", "application/json");
+        return h;
+    }
+
+    /** A response with its body parsed; a {@code token} in it is registered as a secret. */
+    public record Response(int status, Map<String, String> headers, JsonNode body, String raw) {
+        public String token() {
+            return body.path("token").asText(null);
+        }
+    }
+
+    public static Response call(Function<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> handler,
+                                APIGatewayProxyRequestEvent event) {
+        APIGatewayProxyResponseEvent r = handler.apply(event);
+        try {
+            JsonNode body = Json.MAPPER.readTree(r.getBody());
+            if (body.hasNonNull("token")) {
+                LogCapture.secret(body.get("token").asText());
+                LogCapture.secret(dev.rcpat.auth.Secrets.hashToken(body.get("token").asText()));
+            }
+            return new Response(r.getStatusCode(), r.getHeaders(), body, r.getBody());
+        } catch (IOException e) {
+            throw new UncheckedIOException("response body is not JSON: " + r.getBody(), e);
+        }
+    }
+
+    public static JsonNode json(String text) {
+        try {
+            return Json.MAPPER.readTree(text);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

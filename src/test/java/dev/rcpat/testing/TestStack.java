@@ -1,0 +1,112 @@
+package dev.rcpat.testing;
+
+import dev.rcpat.Services;
+import dev.rcpat.aws.AwsClients;
+import dev.rcpat.aws.AwsEnvironment;
+import dev.rcpat.config.Settings;
+import dev.rcpat.local.Emulators;
+import dev.rcpat.local.TemplateTables;
+import dev.rcpat.local.UserAdmin;
+import dev.rcpat.pipeline.RequestLog;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The emulators and tables every integration test shares: started once per test JVM, on free
+ * loopback ports, tables created from template.yaml; stopped by process id when the JVM exits.
+ * Tests isolate themselves by creating their own users (random ids).
+ */
+public final class TestStack {
+
+    public static final Path PROJECT = Path.of(System.getProperty("user.dir"));
+    private static volatile TestStack instance;
+
+    private final Emulators emulators;
+    private final TemplateTables tables;
+    private final DynamoDbClient dynamo;
+    private final UserAdmin admin;
+    private final SesMailbox mailbox;
+
+    private TestStack() throws IOException {
+        emulators = Emulators.start(PROJECT, null, PROJECT.resolve("target/emulator-logs"));
+        Runtime.getRuntime().addShutdownHook(new Thread(emulators::close));
+        tables = TemplateTables.read(PROJECT.resolve("template.yaml"), "test");
+        dynamo = AwsClients.dynamoDb(aws(), AwsClients.httpClient());
+        tables.createAll(dynamo);
+        admin = new UserAdmin(dynamo, usersTable(), permissionsTable());
+        admin.setPermission("create-personal-access-tokens", List.of("admin", "user"));
+        mailbox = new SesMailbox(emulators.sesEndpoint());
+    }
+
+    public static TestStack get() {
+        TestStack s = instance;
+        if (s == null) {
+            synchronized (TestStack.class) {
+                s = instance;
+                if (s == null) {
+                    try {
+                        s = instance = new TestStack();
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                }
+            }
+        }
+        return s;
+    }
+
+    public AwsEnvironment aws() {
+        return AwsEnvironment.emulators(emulators.dynamoDbEndpoint(), emulators.sesEndpoint());
+    }
+
+    public Emulators emulators() {
+        return emulators;
+    }
+
+    public String usersTable() {
+        return tables.tableName("UsersTable");
+    }
+
+    public String permissionsTable() {
+        return tables.tableName("PermissionsTable");
+    }
+
+    public DynamoDbClient dynamo() {
+        return dynamo;
+    }
+
+    public UserAdmin admin() {
+        return admin;
+    }
+
+    public SesMailbox mailbox() {
+        return mailbox;
+    }
+
+    /** Environment variables as template.yaml would set them, plus {@code overrides}. */
+    public Map<String, String> environment(Map<String, String> overrides) {
+        Map<String, String> env = new HashMap<>();
+        env.put(Settings.USERS_TABLE, usersTable());
+        env.put(Settings.PERMISSIONS_TABLE, permissionsTable());
+        env.put(Settings.SENDER_ADDRESS, "no-reply@rcpat.test");
+        env.putAll(overrides);
+        return env;
+    }
+
+    /** Services on real SDK clients against the emulators, logging into {@link LogCapture}. */
+    public Services services(Map<String, String> settingOverrides, Clock clock) {
+        return Services.build(Settings.from(environment(settingOverrides)), aws(), clock,
+                new RequestLog(LogCapture::record));
+    }
+
+    public Services services() {
+        return services(Map.of(), Clock.systemUTC());
+    }
+}

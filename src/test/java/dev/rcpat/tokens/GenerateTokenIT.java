@@ -1,0 +1,277 @@
+package dev.rcpat.tokens;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
+import dev.rcpat.Services;
+import dev.rcpat.auth.Secrets;
+import dev.rcpat.aws.AwsEnvironment;
+import dev.rcpat.config.Settings;
+import dev.rcpat.entrypoints.GenerateTokenHandler;
+import dev.rcpat.local.UserAdmin;
+import dev.rcpat.pipeline.RequestLog;
+import dev.rcpat.testing.Api;
+import dev.rcpat.testing.LogCapture;
+import dev.rcpat.testing.LogSecretScan;
+import dev.rcpat.testing.TestStack;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static dev.rcpat.testing.Api.auth;
+import static dev.rcpat.testing.Api.json;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** users.generatePersonalAccessToken against dynalite, through the real handler and SDK clients. */
+@ExtendWith(LogSecretScan.class)
+class GenerateTokenIT {
+
+    static final String PATH = "/api/v1/users.generatePersonalAccessToken";
+    static final String UNAUTHORIZED = "{\"success\":false,\"error\":\"You must be logged in to do this.\",\"status\":\"error\",\"message\":\"You must be logged in to do this.\"}";
+
+    final TestStack stack = TestStack.get();
+    final GenerateTokenHandler handler = new GenerateTokenHandler(stack.services());
+    UserAdmin.Created user;
+    String loginToken;
+
+    @BeforeEach
+    void newUser() {
+        user = stack.admin().createUser(UserAdmin.NewUser.named("gen-" + UserAdmin.newUserId()));
+        loginToken = LogCapture.secret(stack.admin().createLoginToken(user.userId()));
+    }
+
+    Api.Response generate(Map<String, String> headers, String body) {
+        return Api.call(e -> handler.handleRequest(e, null), Api.post(PATH, headers, body));
+    }
+
+    Api.Response generate(String body) {
+        return generate(auth(user.userId(), loginToken), body);
+    }
+
+    static void assertBody(String expected, Api.Response r) {
+        assertEquals(json(expected), r.body(), r.raw());
+        assertEquals(Map.of("Content-Type", "application/json"), r.headers());
+    }
+
+    @Test
+    void createsATokenAndStoresOnlyItsHash() {
+        Api.Response r = generate("{\"tokenName\":\"ci\",\"bypassTwoFactor\":true}");
+        assertEquals(200, r.status(), r.raw());
+        String token = r.token();
+        assertTrue(token.matches("^[A-Za-z0-9_-]{43}$"), token);
+        assertEquals(json("{\"token\":\"" + token + "\",\"success\":true}"), r.body());
+
+        Map<String, AttributeValue> item = stack.admin().rawItem(user.userId());
+        Map<String, AttributeValue> record = item.get("personalAccessTokens").m().get("ci").m();
+        assertEquals(Secrets.hashToken(token), record.get("hashedToken").s());
+        assertEquals(44, record.get("hashedToken").s().length());
+        assertEquals(token.substring(37), record.get("lastTokenPart").s());
+        assertEquals("personalAccessToken", record.get("type").s());
+        assertEquals("ci", record.get("name").s());
+        assertEquals(Boolean.TRUE, record.get("bypassTwoFactor").bool());
+        long createdAt = Long.parseLong(record.get("createdAt").n());
+        assertTrue(Math.abs(System.currentTimeMillis() - createdAt) < 60_000);
+        assertFalse(item.toString().contains(token), "plaintext token stored");
+    }
+
+    @Test
+    void theNewTokenAuthenticatesTheNextRequest() {
+        String token = generate("{\"tokenName\":\"first\"}").token();
+        Api.Response second = generate(auth(user.userId(), token), "{\"tokenName\":\"second\"}");
+        assertEquals(200, second.status(), second.raw());
+        assertFalse(stack.admin().rawItem(user.userId()).get("personalAccessTokens").m().get("first").m()
+                .get("bypassTwoFactor").bool());
+    }
+
+    @Test
+    void duplicateNameIsRefused() {
+        assertEquals(200, generate("{\"tokenName\":\"dup\"}").status());
+        Api.Response r = generate("{\"tokenName\":\"dup\"}");
+        assertEquals(400, r.status());
+        assertBody("{\"success\":false,\"error\":\"A token with this name already exists [error-token-already-exists]\","
+                + "\"errorType\":\"error-token-already-exists\",\"details\":{\"method\":\"personalAccessTokens:generateToken\"}}", r);
+        assertEquals(200, generate("{\"tokenName\":\"DUP\"}").status(), "names are case-sensitive");
+    }
+
+    @Test
+    void missingNullOrEmptyNameIsRequired() {
+        for (String body : List.of("{}", "{\"tokenName\":null}", "{\"tokenName\":\"\"}", "")) {
+            Api.Response r = generate(body);
+            assertEquals(400, r.status(), body);
+            assertBody("{\"success\":false,\"error\":\"The 'tokenName' param is required\"}", r);
+        }
+    }
+
+    @Test
+    void wrongTypesAreInvalidParams() {
+        Api.Response r = generate("{\"tokenName\":42}");
+        assertEquals(400, r.status());
+        assertBody("{\"success\":false,\"error\":\"The 'tokenName' param must be a string [invalid-params]\",\"errorType\":\"invalid-params\"}", r);
+        r = generate("{\"tokenName\":\"x\",\"bypassTwoFactor\":\"yes\"}");
+        assertBody("{\"success\":false,\"error\":\"The 'bypassTwoFactor' param must be a boolean [invalid-params]\",\"errorType\":\"invalid-params\"}", r);
+        r = generate("{\"tokenName\":\"" + "n".repeat(101) + "\"}");
+        assertBody("{\"success\":false,\"error\":\"The 'tokenName' param must be at most 100 characters [invalid-params]\",\"errorType\":\"invalid-params\"}", r);
+        r = generate("{\"tokenName\":\"a\\nb\"}");
+        assertBody("{\"success\":false,\"error\":\"The 'tokenName' param must not contain control characters [invalid-params]\",\"errorType\":\"invalid-params\"}", r);
+    }
+
+    @Test
+    void malformedBodiesAreAnsweredNotCrashed() {
+        Api.Response r = generate("{\"tokenName\":");
+        assertEquals(400, r.status());
+        assertBody("{\"success\":false,\"error\":\"The request body is not valid JSON [invalid-params]\",\"errorType\":\"invalid-params\"}", r);
+        r = generate("[1,2]");
+        assertBody("{\"success\":false,\"error\":\"The request body must be a JSON object [invalid-params]\",\"errorType\":\"invalid-params\"}", r);
+        r = generate("x".repeat(64 * 1024 + 1));
+        assertEquals(413, r.status());
+        assertBody("{\"success\":false,\"error\":\"The request body is larger than 65536 bytes [error-payload-too-large]\",\"errorType\":\"error-payload-too-large\"}", r);
+    }
+
+    @Test
+    void formEncodedAndBase64BodiesWork() {
+        Map<String, String> headers = auth(user.userId(), loginToken);
+        headers.put("Content-Type", "application/x-www-form-urlencoded");
+        assertEquals(200, generate(headers, "tokenName=from+form&bypassTwoFactor=false").status());
+        APIGatewayProxyRequestEvent e = Api.post(PATH, auth(user.userId(), loginToken),
+                Base64.getEncoder().encodeToString("{\"tokenName\":\"b64\"}".getBytes(StandardCharsets.UTF_8)));
+        e.setIsBase64Encoded(true);
+        assertEquals(200, Api.call(x -> handler.handleRequest(x, null), e).status());
+        assertEquals(java.util.Set.of("from form", "b64"),
+                stack.admin().rawItem(user.userId()).get("personalAccessTokens").m().keySet());
+    }
+
+    @Test
+    void headerNamesAreCaseInsensitive() {
+        Map<String, String> h = new HashMap<>();
+        h.put("x-user-id", user.userId());
+        h.put("x-auth-token", loginToken);
+        assertEquals(200, generate(h, "{\"tokenName\":\"lower\"}").status());
+    }
+
+    @Test
+    void userWithoutThePermissionIsNotAuthorized() {
+        UserAdmin.Created guest = stack.admin().createUser(UserAdmin.NewUser.named("guest-" + UserAdmin.newUserId()).roles("guest"));
+        String token = LogCapture.secret(stack.admin().createLoginToken(guest.userId()));
+        Api.Response r = generate(auth(guest.userId(), token), "{\"tokenName\":\"x\"}");
+        assertEquals(400, r.status());
+        assertBody("{\"success\":false,\"error\":\"Not Authorized [not-authorized]\",\"errorType\":\"not-authorized\","
+                + "\"details\":{\"method\":\"personalAccessTokens:generateToken\"}}", r);
+    }
+
+    @Test
+    void badCredentialsAre401() {
+        UserAdmin.Created inactive = stack.admin().createUser(UserAdmin.NewUser.named("off-" + UserAdmin.newUserId()).inactive());
+        String inactiveToken = LogCapture.secret(stack.admin().createLoginToken(inactive.userId()));
+        List<Map<String, String>> cases = new ArrayList<>();
+        Map<String, String> noUser = auth(user.userId(), loginToken);
+        noUser.remove("X-User-Id");
+        cases.add(noUser);
+        Map<String, String> noToken = auth(user.userId(), loginToken);
+        noToken.remove("X-Auth-Token");
+        cases.add(noToken);
+        cases.add(auth("NoSuchUser1234567", loginToken));
+        cases.add(auth(user.userId(), "wrong-token-wrong-token-wrong-token-wrong-t"));
+        cases.add(auth(user.userId(), ""));
+        cases.add(auth(inactive.userId(), inactiveToken));
+        for (Map<String, String> headers : cases) {
+            Api.Response r = generate(headers, "{\"tokenName\":\"x\"}");
+            assertEquals(401, r.status(), headers.keySet().toString());
+            assertBody(UNAUTHORIZED, r);
+        }
+    }
+
+    @Test
+    void expiredLoginTokensStopWorking() {
+        Clock in91Days = Clock.offset(Clock.systemUTC(), java.time.Duration.ofDays(91));
+        GenerateTokenHandler later = new GenerateTokenHandler(stack.services(Map.of(), in91Days));
+        Api.Response r = Api.call(e -> later.handleRequest(e, null),
+                Api.post(PATH, auth(user.userId(), loginToken), "{\"tokenName\":\"late\"}"));
+        assertEquals(401, r.status());
+        GenerateTokenHandler in89 = new GenerateTokenHandler(stack.services(Map.of(),
+                Clock.offset(Clock.systemUTC(), java.time.Duration.ofDays(89))));
+        assertEquals(200, Api.call(e -> in89.handleRequest(e, null),
+                Api.post(PATH, auth(user.userId(), loginToken), "{\"tokenName\":\"in time\"}")).status());
+    }
+
+    @Test
+    void theHundredAndFirstTokenIsRefused() {
+        for (int i = 0; i < 100; i++) {
+            assertEquals(200, generate("{\"tokenName\":\"t" + i + "\"}").status());
+        }
+        Api.Response r = generate("{\"tokenName\":\"t100\"}");
+        assertEquals(400, r.status());
+        assertBody("{\"success\":false,\"error\":\"You have reached the maximum number of personal access tokens [error-token-limit-reached]\","
+                + "\"errorType\":\"error-token-limit-reached\"}", r);
+    }
+
+    @Test
+    void unreachableDynamoDbIs503() throws Exception {
+        int closedPort = dev.rcpat.local.Emulators.freePort();
+        Services down = Services.build(Settings.from(stack.environment(Map.of())),
+                AwsEnvironment.emulators(URI.create("http://127.0.0.1:" + closedPort), stack.emulators().sesEndpoint()),
+                Clock.systemUTC(), new RequestLog(LogCapture::record));
+        GenerateTokenHandler h = new GenerateTokenHandler(down);
+        Api.Response r = Api.call(e -> h.handleRequest(e, null),
+                Api.post(PATH, auth(user.userId(), loginToken), "{\"tokenName\":\"x\"}"));
+        assertEquals(503, r.status());
+        assertBody("{\"success\":false,\"error\":\"The token store is unavailable, try again later [error-service-unavailable]\","
+                + "\"errorType\":\"error-service-unavailable\"}", r);
+    }
+
+    @Test
+    void twentyConcurrentRequestsForOneNameMakeOneToken() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(20);
+        try {
+            List<Callable<Api.Response>> calls = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                calls.add(() -> generate("{\"tokenName\":\"race\"}"));
+            }
+            AtomicInteger ok = new AtomicInteger();
+            AtomicInteger exists = new AtomicInteger();
+            for (Future<Api.Response> f : pool.invokeAll(calls)) {
+                Api.Response r = f.get();
+                if (r.status() == 200) {
+                    ok.incrementAndGet();
+                } else if (r.body().path("errorType").asText().equals("error-token-already-exists")) {
+                    exists.incrementAndGet();
+                }
+            }
+            assertEquals(1, ok.get());
+            assertEquals(19, exists.get());
+            assertEquals(1, stack.admin().rawItem(user.userId()).get("personalAccessTokens").m().size());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void successMakesOneReadAndOneWriteAndLogsOneLine() {
+        int before = LogCapture.lines().size();
+        assertEquals(200, generate("{\"tokenName\":\"counted\"}").status());
+        List<String> lines = LogCapture.lines().subList(before, LogCapture.lines().size()).stream()
+                .filter(l -> l.contains(user.userId())).toList();
+        List<String> requestLines = lines.stream().filter(l -> l.startsWith("{\"log\":\"request\"")).toList();
+        assertEquals(1, requestLines.size(), lines.toString());
+        var line = json(requestLines.get(0));
+        assertEquals("users.generatePersonalAccessToken", line.get("route").asText());
+        assertEquals(200, line.get("status").asInt());
+        assertEquals(2, line.get("dynamodbCalls").asInt(), "one BatchGetItem and one UpdateItem");
+        assertEquals(0, line.get("sesCalls").asInt());
+        assertTrue(line.get("latencyMs").asLong() >= 0);
+    }
+}
