@@ -113,7 +113,9 @@ public final class Call {
             }
             write.add(op);
         }
-        if (!callerReplaced) {
+        if (callerReplaced) {
+            wroteLastUsed = true; // the caller's record is replaced or removed: no use left to record
+        } else {
             lastUsedOp().ifPresent(op -> {
                 write.add(op);
                 wroteLastUsed = true;
@@ -130,7 +132,7 @@ public final class Call {
         if (last != null && now - last < LAST_USED_RESOLUTION_MILLIS) {
             return Optional.empty();
         }
-        return Optional.of(new UserWrite.TouchLastUsed(token.name(), now));
+        return Optional.of(new UserWrite.TouchLastUsed(token.name(), token.hashedToken(), now));
     }
 
     boolean wroteLastUsed() {

@@ -111,7 +111,7 @@ public final class DynamoDbUserStore implements UserStore {
                 case UserWrite.TouchLastUsed touch -> {
                     String path = x.name(PERSONAL_ACCESS_TOKENS) + "." + x.name(touch.name());
                     x.set(path + "." + x.name(LAST_USED_AT) + " = " + x.value(num(touch.at())));
-                    x.condition("attribute_exists(" + path + ")");
+                    x.condition(path + "." + x.name(HASHED_TOKEN) + " = " + x.value(str(touch.hashedToken())));
                 }
                 case UserWrite.RememberTwoFactor remember -> {
                     StoredToken t = remember.token();
@@ -172,13 +172,14 @@ public final class DynamoDbUserStore implements UserStore {
                 }
             }
         }
-        return UpdateItemRequest.builder()
+        UpdateItemRequest.Builder request = UpdateItemRequest.builder()
                 .tableName(usersTable)
                 .key(Map.of(ID, AttributeValue.fromS(write.userId())))
                 .updateExpression(x.updateExpression())
                 .conditionExpression(x.conditionExpression())
-                .expressionAttributeNames(x.names)
-                .expressionAttributeValues(x.values);
+                .expressionAttributeNames(x.names);
+        // A write of only REMOVEs has no values, and DynamoDB refuses an empty value map.
+        return x.values.isEmpty() ? request : request.expressionAttributeValues(x.values);
     }
 
     /** Placeholders for names and values, and the clauses of one update. */

@@ -29,8 +29,11 @@ public final class UserWrite {
     /** Removes the PAT of that name if it still exists. */
     public record RemovePersonalAccessToken(String name) implements Op { }
 
-    /** Sets {@code lastUsedAt} of a PAT (no condition beyond the PAT existing). */
-    public record TouchLastUsed(String name, long at) implements Op { }
+    /**
+     * Sets {@code lastUsedAt} of the PAT of that name if it still holds {@code hashedToken}: a use
+     * of a secret that was regenerated meanwhile must not be recorded on its successor.
+     */
+    public record TouchLastUsed(String name, String hashedToken, long at) implements Op { }
 
     /** Marks the token used for the request as second-factor-authorized until {@code until}. */
     public record RememberTwoFactor(StoredToken token, long until, String fingerprint) implements Op { }

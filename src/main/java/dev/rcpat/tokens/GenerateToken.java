@@ -2,13 +2,10 @@ package dev.rcpat.tokens;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rcpat.api.ApiError;
-import dev.rcpat.auth.Secrets;
 import dev.rcpat.config.Settings;
-import dev.rcpat.domain.StoredToken;
 import dev.rcpat.domain.User;
 import dev.rcpat.pipeline.Call;
 import dev.rcpat.pipeline.Route;
-import dev.rcpat.store.ConditionFailedException;
 import dev.rcpat.store.StoreUnavailableException;
 import dev.rcpat.store.UserWrite;
 
@@ -40,38 +37,29 @@ public final class GenerateToken implements Route.Endpoint {
         ObjectNode body = call.body();
         String name = TokenRequests.tokenName(body);
         boolean bypassTwoFactor = TokenRequests.bypassTwoFactor(body);
+        Long expiresAt = TokenLifetime.requested(body, call.now(), call.settings().maxTokenLifetimeDays());
         if (!call.hasPermission()) {
             throw TokenRequests.notAuthorized(METHOD);
         }
         User user = call.user();
+        checkRoomFor(name, user);
+
+        TokenWrites.Issued issued = TokenWrites.issue(generator, name, call.now(), bypassTwoFactor, expiresAt);
+        UserWrite write = call.newWrite(null)
+                .add(new UserWrite.AddPersonalAccessToken(issued.record(), Settings.MAX_PERSONAL_ACCESS_TOKENS));
+        TokenWrites.apply(call, write, fresh -> checkRoomFor(name, fresh));
+        TokenWrites.audit(call, "created", issued.record());
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("token", issued.token());
+        return result;
+    }
+
+    private static void checkRoomFor(String name, User user) throws ApiError {
         if (user.personalAccessTokens().containsKey(name)) {
             throw TokenRequests.alreadyExists(METHOD);
         }
         if (user.personalAccessTokens().size() >= Settings.MAX_PERSONAL_ACCESS_TOKENS) {
             throw TokenRequests.limitReached();
         }
-
-        String token = generator.newToken();
-        StoredToken record = StoredToken.personalAccessToken(name, Secrets.hashToken(token), call.now(),
-                token.substring(token.length() - 6), bypassTwoFactor, null);
-        UserWrite write = call.newWrite(null)
-                .add(new UserWrite.AddPersonalAccessToken(record, Settings.MAX_PERSONAL_ACCESS_TOKENS));
-        try {
-            call.store().apply(write);
-        } catch (ConditionFailedException e) {
-            User fresh = call.reloadAfterConflict();
-            if (fresh.personalAccessTokens().containsKey(name)) {
-                throw TokenRequests.alreadyExists(METHOD);
-            }
-            if (fresh.personalAccessTokens().size() >= Settings.MAX_PERSONAL_ACCESS_TOKENS) {
-                throw TokenRequests.limitReached();
-            }
-            throw Call.unexplainedConflict();
-        }
-        call.log().audit("created", user.id(), name, record.lastTokenPart(), call.request().sourceIp(),
-                call.request().userAgent(), call.request().requestId());
-        Map<String, Object> result = new LinkedHashMap<>();
-        result.put("token", token);
-        return result;
     }
 }

@@ -1,0 +1,109 @@
+package dev.rcpat.tokens;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.rcpat.local.UserAdmin;
+import dev.rcpat.testing.Api;
+import dev.rcpat.testing.LogCapture;
+import dev.rcpat.testing.LogSecretScan;
+import dev.rcpat.testing.MutableClock;
+import dev.rcpat.testing.TestStack;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static dev.rcpat.testing.Api.auth;
+import static dev.rcpat.tokens.TokenEndpoints.UNAUTHORIZED;
+import static dev.rcpat.tokens.TokenEndpoints.assertStatusAndBody;
+import static dev.rcpat.tokens.TokenEndpoints.body;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** users.removePersonalAccessToken against dynalite, through the real handlers and SDK clients. */
+@ExtendWith(LogSecretScan.class)
+class RemoveTokenIT {
+
+    final TestStack stack = TestStack.get();
+    final MutableClock clock = MutableClock.startingNow();
+    final TokenEndpoints api = new TokenEndpoints(stack.services(Map.of(), clock));
+    String userId;
+    Map<String, String> login;
+
+    @BeforeEach
+    void newUser() {
+        userId = stack.admin().createUser(UserAdmin.NewUser.named("rm-" + UserAdmin.newUserId())).userId();
+        login = auth(userId, LogCapture.secret(stack.admin().createLoginToken(userId)));
+    }
+
+    @Test
+    void removesOnlyTheNamedTokenAndItStopsAtOnce() {
+        String kept = api.generate(login, body("kept")).token();
+        String gone = api.generate(login, body("gone")).token();
+        assertStatusAndBody(200, "{\"success\":true}", api.remove(login, body("gone")));
+        assertStatusAndBody(401, UNAUTHORIZED, api.list(auth(userId, gone)));
+        assertTrue(api.authenticates(userId, kept));
+        assertEquals(java.util.Set.of("kept"), stack.admin().rawItem(userId).get("personalAccessTokens").m().keySet());
+    }
+
+    @Test
+    void aTokenCanRemoveItselfInOneReadAndOneWrite() {
+        String own = api.generate(login, body("self")).token();
+        clock.advance(Duration.ofMinutes(2)); // the token's lastUsedAt would be due
+        int before = LogCapture.lines().size();
+        assertStatusAndBody(200, "{\"success\":true}", api.remove(auth(userId, own), body("self")));
+        JsonNode line = RegenerateTokenIT.requestLine(before, "users.removePersonalAccessToken");
+        assertEquals(2, line.get("dynamodbCalls").asInt(), "no lastUsedAt write for the removed token");
+        assertStatusAndBody(401, UNAUTHORIZED, api.remove(auth(userId, own), body("self")));
+        assertStatusAndBody(200, "{\"tokens\":[],\"success\":true}", api.list(login));
+    }
+
+    @Test
+    void missingOrInvalidNameIsRefusedAsGenerateRefusesIt() {
+        for (String b : List.of("{}", "{\"tokenName\":null}", "{\"tokenName\":\"\"}", "")) {
+            assertStatusAndBody(400, "{\"success\":false,\"error\":\"The 'tokenName' param is required\"}", api.remove(login, b));
+        }
+        assertStatusAndBody(400, "{\"success\":false,\"error\":\"The 'tokenName' param must be a string [invalid-params]\","
+                + "\"errorType\":\"invalid-params\"}", api.remove(login, "{\"tokenName\":[1]}"));
+    }
+
+    @Test
+    void thePermissionIsCheckedBeforeTheNameExists() {
+        String guestId = stack.admin().createUser(UserAdmin.NewUser.named("guest-" + UserAdmin.newUserId()).roles("guest")).userId();
+        Map<String, String> guest = auth(guestId, LogCapture.secret(stack.admin().createLoginToken(guestId)));
+        assertStatusAndBody(400, TokenLifecycleIT.notAuthorized("removeToken"), api.remove(guest, body("does-not-exist")));
+    }
+
+    @Test
+    void withoutABypassTokenASecondFactorIsRequired() {
+        String pwUserId = stack.admin().createUser(UserAdmin.NewUser.named("pw-" + UserAdmin.newUserId())
+                .password(LogCapture.secret("correct horse battery staple"))).userId();
+        String ordinary = api.seedToken(pwUserId, "ordinary", false, clock.millis());
+        Api.Response r = api.remove(auth(pwUserId, ordinary), body("ordinary"));
+        assertNotEquals(200, r.status(), r.raw());
+        assertTrue(api.authenticates(pwUserId, ordinary));
+
+        String bot = api.seedToken(pwUserId, "bot", true, clock.millis());
+        assertStatusAndBody(200, "{\"success\":true}", api.remove(auth(pwUserId, bot), body("ordinary")));
+        assertFalse(api.authenticates(pwUserId, ordinary));
+    }
+
+    @Test
+    void writesAnAuditLineWithTheRemovedTokensLastPart() {
+        String token = api.generate(login, body("audited")).token();
+        api.remove(login, body("audited"));
+        List<JsonNode> lines = TokenEndpoints.auditLines(userId);
+        JsonNode last = lines.get(lines.size() - 1);
+        assertEquals("removed", last.get("action").asText());
+        assertEquals(userId, last.get("userId").asText());
+        assertEquals("audited", last.get("tokenName").asText());
+        assertEquals(token.substring(37), last.get("lastTokenPart").asText());
+        assertEquals("203.0.113.10", last.get("sourceIp").asText());
+        assertEquals("rcpat-tests/1.0", last.get("userAgent").asText());
+        assertFalse(last.toString().contains(token));
+    }
+}
