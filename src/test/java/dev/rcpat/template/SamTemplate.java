@@ -1,0 +1,233 @@
+package dev.rcpat.template;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.rcpat.api.Json;
+import dev.rcpat.local.CfnTemplate;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * template.yaml read the way the template tests need it: its functions (handler, route,
+ * environment with Globals applied) and each function's grants, with SAM policy templates
+ * expanded from {@code ../shared/schemas/sam-policy-templates.json} and resources reduced to a
+ * canonical form ({@code table/UsersTable}, {@code ses-identity/SenderAddress}, or the raw ARN
+ * text when it is neither).
+ */
+final class SamTemplate {
+
+    static final Path PROJECT = Path.of(System.getProperty("user.dir"));
+    static final Path SCHEMAS = PROJECT.resolve("../shared/schemas").normalize();
+
+    record Function(String logicalId, String handlerClass, String handlerMethod, String httpMethod, String path,
+                    Map<String, Object> environment, Map<String, Object> properties) { }
+
+    /** One allowed action on one resource. */
+    record Grant(String action, String resource) { }
+
+    private final CfnTemplate template;
+    private final Set<String> tables;
+
+    private SamTemplate(CfnTemplate template) {
+        this.template = template;
+        this.tables = template.resourcesOfType("AWS::DynamoDB::Table").keySet();
+    }
+
+    static SamTemplate load() {
+        try {
+            return new SamTemplate(CfnTemplate.load(PROJECT.resolve("template.yaml")));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static JsonNode schemaFile(String name) {
+        Path file = SCHEMAS.resolve(name);
+        if (!Files.isRegularFile(file)) {
+            throw new AssertionError(file + " is missing: the project's parent folder must hold shared/schemas/");
+        }
+        try {
+            return Json.MAPPER.readTree(file.toFile());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    CfnTemplate cfn() {
+        return template;
+    }
+
+    Map<String, Object> document() {
+        return template.document();
+    }
+
+    @SuppressWarnings("unchecked")
+    Map<String, Object> globalFunction() {
+        Map<String, Object> globals = (Map<String, Object>) document().getOrDefault("Globals", Map.of());
+        return (Map<String, Object>) globals.getOrDefault("Function", Map.of());
+    }
+
+    @SuppressWarnings("unchecked")
+    List<Function> functions() {
+        List<Function> out = new ArrayList<>();
+        template.resourcesOfType("AWS::Serverless::Function").forEach((id, props) -> {
+            String[] handler = ((String) props.get("Handler")).split("::", 2);
+            Map<String, Object> events = (Map<String, Object>) props.getOrDefault("Events", Map.of());
+            if (events.size() != 1) {
+                throw new AssertionError(id + ": one API event per function expected, found " + events.keySet());
+            }
+            Map<String, Object> event = (Map<String, Object>) events.values().iterator().next();
+            Map<String, Object> eventProps = (Map<String, Object>) event.get("Properties");
+            Map<String, Object> env = new LinkedHashMap<>(variables(globalFunction()));
+            env.putAll(variables(props));
+            out.add(new Function(id, handler[0], handler.length > 1 ? handler[1] : "handleRequest",
+                    ((String) eventProps.get("Method")).toUpperCase(), (String) eventProps.get("Path"), env, props));
+        });
+        return out;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> variables(Map<String, Object> functionProperties) {
+        Map<String, Object> environment = (Map<String, Object>) functionProperties.getOrDefault("Environment", Map.of());
+        return (Map<String, Object>) environment.getOrDefault("Variables", Map.of());
+    }
+
+    /** Every action each Allow statement of the function grants, per canonical resource. */
+    @SuppressWarnings("unchecked")
+    Set<Grant> grants(Function function) {
+        Object policies = function.properties().get("Policies");
+        List<Object> list = policies == null ? List.of() : policies instanceof List<?> l ? (List<Object>) l : List.of(policies);
+        Set<Grant> out = new LinkedHashSet<>();
+        for (Object policy : list) {
+            for (Map<String, Object> statement : statements(function.logicalId(), policy)) {
+                if (!"Allow".equals(statement.get("Effect")) || statement.containsKey("NotAction")
+                        || statement.containsKey("NotResource")) {
+                    throw new AssertionError(function.logicalId() + ": only plain Allow statements are checked: " + statement);
+                }
+                for (Object action : asList(statement.get("Action"))) {
+                    for (Object resource : asList(statement.get("Resource"))) {
+                        for (String r : resolve(resource)) {
+                            out.add(new Grant((String) action, canonical(r)));
+                        }
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    @SuppressWarnings("unchecked")
+    private List<Map<String, Object>> statements(String function, Object policy) {
+        if (policy instanceof Map<?, ?> map && map.containsKey("Statement")) {
+            return (List<Map<String, Object>>) (List<?>) asList(map.get("Statement"));
+        }
+        if (policy instanceof Map<?, ?> map && map.size() == 1) {
+            String name = (String) map.keySet().iterator().next();
+            JsonNode definition = schemaFile("sam-policy-templates.json").path("Templates").path(name);
+            if (definition.isMissingNode()) {
+                throw new AssertionError(function + ": unknown SAM policy template " + name);
+            }
+            Map<String, Object> arguments = map.get(name) instanceof Map<?, ?> a ? (Map<String, Object>) a : Map.of();
+            Object statement = substituteRefs(Json.MAPPER.convertValue(definition.path("Definition").path("Statement"), Object.class), arguments);
+            return (List<Map<String, Object>>) (List<?>) asList(statement);
+        }
+        throw new AssertionError(function + ": policy " + policy
+                + " is a managed policy or unknown form; its actions cannot be checked against the code");
+    }
+
+    /** A policy template's {@code {"Ref": Parameter}} replaced by the argument given in the template. */
+    @SuppressWarnings("unchecked")
+    private static Object substituteRefs(Object node, Map<String, Object> arguments) {
+        if (node instanceof Map<?, ?> map) {
+            if (map.size() == 1 && map.get("Ref") instanceof String ref && arguments.containsKey(ref)) {
+                return arguments.get(ref);
+            }
+            Map<String, Object> out = new LinkedHashMap<>();
+            ((Map<String, Object>) map).forEach((k, v) -> out.put(k, substituteRefs(v, arguments)));
+            return out;
+        }
+        if (node instanceof List<?> list) {
+            return list.stream().map(v -> substituteRefs(v, arguments)).toList();
+        }
+        return node;
+    }
+
+    /** The strings an ARN expression can become: {@code ${X}} for a Ref, one string per Fn::If branch. */
+    @SuppressWarnings("unchecked")
+    static List<String> resolve(Object expression) {
+        if (expression instanceof String s) {
+            return List.of(s);
+        }
+        if (expression instanceof Map<?, ?> map && map.size() == 1) {
+            String fn = (String) map.keySet().iterator().next();
+            Object arg = map.get(fn);
+            switch (fn) {
+                case "Ref":
+                    return "AWS::NoValue".equals(arg) ? List.of() : List.of("${" + arg + "}");
+                case "Fn::GetAtt":
+                    return List.of("${" + String.join(".", (List<String>) arg) + "}");
+                case "Fn::If":
+                    List<String> both = new ArrayList<>(resolve(((List<Object>) arg).get(1)));
+                    both.addAll(resolve(((List<Object>) arg).get(2)));
+                    return both;
+                case "Fn::Sub":
+                    if (arg instanceof String s) {
+                        return List.of(s);
+                    }
+                    List<Object> sub = (List<Object>) arg;
+                    List<String> results = List.of((String) sub.get(0));
+                    for (Map.Entry<String, Object> var : ((Map<String, Object>) sub.get(1)).entrySet()) {
+                        List<String> next = new ArrayList<>();
+                        for (String partial : results) {
+                            for (String value : resolve(var.getValue())) {
+                                next.add(partial.replace("${" + var.getKey() + "}", value));
+                            }
+                        }
+                        results = next;
+                    }
+                    return results;
+                default:
+                    break;
+            }
+        }
+        throw new AssertionError("cannot resolve resource expression " + expression);
+    }
+
+    private static final Pattern TABLE_ARN = Pattern.compile(
+            "arn:\\$\\{AWS::Partition}:dynamodb:\\$\\{AWS::Region}:\\$\\{AWS::AccountId}:table/\\$\\{(\\w+)}");
+    private static final Pattern TABLE_GETATT = Pattern.compile("\\$\\{(\\w+)\\.Arn}");
+    private static final Pattern SES_IDENTITY = Pattern.compile(
+            "arn:\\$\\{AWS::Partition}:ses:\\$\\{AWS::Region}:\\$\\{AWS::AccountId}:identity/\\$\\{(\\w+)}");
+
+    /** {@code table/LogicalId} for a table of this template, {@code ses-identity/Parameter}, else the text. */
+    String canonical(String arn) {
+        for (Pattern p : List.of(TABLE_ARN, TABLE_GETATT)) {
+            Matcher m = p.matcher(arn);
+            if (m.matches() && tables.contains(m.group(1))) {
+                return "table/" + m.group(1);
+            }
+        }
+        Matcher ses = SES_IDENTITY.matcher(arn);
+        if (ses.matches()) {
+            return "ses-identity/" + ses.group(1);
+        }
+        return arn;
+    }
+
+    static List<Object> asList(Object o) {
+        if (o == null) {
+            return List.of();
+        }
+        return o instanceof List<?> l ? new ArrayList<>(l) : List.of(o);
+    }
+}

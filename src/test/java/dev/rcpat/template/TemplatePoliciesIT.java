@@ -1,0 +1,203 @@
+package dev.rcpat.template;
+
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
+import dev.rcpat.Services;
+import dev.rcpat.auth.Secrets;
+import dev.rcpat.config.Settings;
+import dev.rcpat.entrypoints.GenerateTokenHandler;
+import dev.rcpat.local.UserAdmin;
+import dev.rcpat.testing.Api;
+import dev.rcpat.testing.LogCapture;
+import dev.rcpat.testing.LogSecretScan;
+import dev.rcpat.testing.TestStack;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.extension.ExtendWith;
+import software.amazon.awssdk.services.dynamodb.model.TableDescription;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Least privilege, checked against what the code does: each function of template.yaml is driven
+ * through its main cases (no credentials, no permission, success with a login token and with a
+ * personal access token, unknown and existing names, malformed body, each second factor with no
+ * and with a wrong code) against the emulators, while {@link AwsCallRecorder} records every AWS
+ * operation and the table it names. The DynamoDB grants must equal the recorded calls, both ways.
+ *
+ * <p>SES: a function may send an email code only if it challenges for a second factor, so it
+ * must be granted ses:SendEmail on the sender identity exactly when it does not answer 200 to a
+ * user with email two-factor who sent no code; every recorded SES call must be granted.
+ */
+@ExtendWith(LogSecretScan.class)
+class TemplatePoliciesIT {
+
+    /** The SDK's service names (lower case) and their IAM action prefixes. */
+    static final Map<String, String> IAM_PREFIX = Map.of("dynamodb", "dynamodb", "ses", "ses", "sesv2", "ses");
+
+    final TestStack stack = TestStack.get();
+    final SamTemplate template = SamTemplate.load();
+    final Services services = stack.services();
+    /** For setting users up (tokens to regenerate or remove) without a second factor in the way. */
+    final GenerateTokenHandler setup = new GenerateTokenHandler(
+            stack.services(Map.of(Settings.TWO_FACTOR_ENABLED, "false"), Clock.systemUTC()));
+
+    @Test
+    void tablesInTheLocalStackHaveTheTemplatesKeySchemas() {
+        template.cfn().resourcesOfType("AWS::DynamoDB::Table").forEach((id, props) -> {
+            String name = id.equals("UsersTable") ? stack.usersTable() : id.equals("PermissionsTable") ? stack.permissionsTable() : null;
+            assertTrue(name != null, "a table the local stack does not create: " + id);
+            TableDescription created = stack.dynamo().describeTable(b -> b.tableName(name)).table();
+            assertEquals(props.get("KeySchema"), created.keySchema().stream()
+                    .map(k -> Map.of("AttributeName", k.attributeName(), "KeyType", k.keyTypeAsString())).toList(), id);
+            assertEquals(Set.copyOf((List<?>) props.get("AttributeDefinitions")), created.attributeDefinitions().stream()
+                    .map(a -> Map.of("AttributeName", a.attributeName(), "AttributeType", a.attributeTypeAsString()))
+                    .collect(Collectors.toSet()), id);
+        });
+    }
+
+    @TestFactory
+    Stream<DynamicTest> eachFunctionIsGrantedExactlyTheCallsItsCodeMakes() {
+        return template.functions().stream().map(f -> DynamicTest.dynamicTest(f.logicalId(), () -> check(f)));
+    }
+
+    private void check(SamTemplate.Function f) throws ReflectiveOperationException {
+        @SuppressWarnings("unchecked")
+        RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> handler =
+                (RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent>)
+                        Class.forName(f.handlerClass()).getConstructor(Services.class).newInstance(services);
+        Set<AwsCallRecorder.Recorded> recorded = ConcurrentHashMap.newKeySet();
+        List<Integer> statuses = new ArrayList<>();
+        Function<APIGatewayProxyRequestEvent, Api.Response> call = event -> {
+            Api.Response r = AwsCallRecorder.recording(recorded, () -> Api.call(e -> handler.handleRequest(e, null), event));
+            statuses.add(r.status());
+            return r;
+        };
+
+        // No credentials; no permission.
+        call.apply(event(f, Map.of("Content-Type", "application/json"), "{\"tokenName\":\"existing\"}"));
+        Account guest = account(UserAdmin.NewUser.named("guest-" + UserAdmin.newUserId()).roles("guest"));
+        call.apply(event(f, guest.login(), "{\"tokenName\":\"existing\"}"));
+
+        // A user with no second factor: by personal access token, then by login token, a new and
+        // an existing name, and a malformed body.
+        Account plain = account(UserAdmin.NewUser.named("plain-" + UserAdmin.newUserId()));
+        call.apply(event(f, Api.auth(plain.userId(), plain.pat()), "{\"tokenName\":\"new-name\",\"bypassTwoFactor\":true}"));
+        call.apply(event(f, plain.login(), "{\"tokenName\":\"existing\",\"bypassTwoFactor\":true}"));
+        call.apply(event(f, plain.login(), "{\"tokenName\":"));
+
+        // Each second factor, without a code and with a wrong one.
+        Account email = account(UserAdmin.NewUser.named("email-" + UserAdmin.newUserId())
+                .email("email-2fa@rcpat.test", true).withEmail2fa());
+        int emailChallenge = call.apply(event(f, email.login(), "{\"tokenName\":\"existing\"}")).status();
+        call.apply(event(f, withCode(email.login(), "email", "000000"), "{\"tokenName\":\"existing\"}"));
+        Account totp = account(UserAdmin.NewUser.named("totp-" + UserAdmin.newUserId()).withTotp());
+        call.apply(event(f, totp.login(), "{\"tokenName\":\"existing\"}"));
+        call.apply(event(f, withCode(totp.login(), "totp", "000000"), "{\"tokenName\":\"existing\"}"));
+        String password = LogCapture.secret("pw-" + UserAdmin.newUserId());
+        Account withPassword = account(UserAdmin.NewUser.named("password-" + UserAdmin.newUserId()).password(password));
+        call.apply(event(f, withCode(withPassword.login(), "password", LogCapture.secret(Secrets.sha256Hex(password))),
+                "{\"tokenName\":\"existing\"}"));
+
+        assertTrue(statuses.contains(200), f.logicalId() + " never succeeded, so the recording proves little: " + statuses);
+
+        Set<SamTemplate.Grant> called = new TreeSet<>(GRANT_ORDER);
+        for (AwsCallRecorder.Recorded r : recorded) {
+            called.add(asGrant(r));
+        }
+        Set<SamTemplate.Grant> granted = new TreeSet<>(GRANT_ORDER);
+        granted.addAll(template.grants(f));
+
+        Set<SamTemplate.Grant> calledWithoutSes = without("ses:", called);
+        Set<SamTemplate.Grant> grantedWithoutSes = without("ses:", granted);
+        assertEquals(grantedWithoutSes, calledWithoutSes, f.logicalId() + ": grants (expected) vs calls the code made (actual)");
+
+        boolean challenges = emailChallenge != 200;
+        Set<String> sesGranted = only("ses:", granted).stream().map(SamTemplate.Grant::action).collect(Collectors.toSet());
+        assertEquals(challenges ? Set.of("ses:SendEmail") : Set.of(), sesGranted,
+                f.logicalId() + ": ses grants; second-factor challenge: " + challenges);
+        for (SamTemplate.Grant g : only("ses:", granted)) {
+            assertTrue(Set.of("ses-identity/SenderAddress", "ses-identity/SenderIdentity").contains(g.resource()), g.toString());
+        }
+        for (SamTemplate.Grant g : only("ses:", called)) {
+            assertTrue(sesGranted.contains(g.action()), f.logicalId() + " calls " + g + " without the grant");
+            assertEquals("ses-identity/SenderAddress", g.resource(), "mail sent from another address than SENDER_ADDRESS");
+        }
+    }
+
+    static final java.util.Comparator<SamTemplate.Grant> GRANT_ORDER =
+            java.util.Comparator.comparing(SamTemplate.Grant::action).thenComparing(SamTemplate.Grant::resource);
+
+    private SamTemplate.Grant asGrant(AwsCallRecorder.Recorded r) {
+        String prefix = IAM_PREFIX.get(r.service().toLowerCase(java.util.Locale.ROOT));
+        assertTrue(prefix != null, "a call to a service this test does not map to IAM yet: " + r);
+        String resource;
+        if (r.resource().equals(stack.usersTable())) {
+            resource = "table/UsersTable";
+        } else if (r.resource().equals(stack.permissionsTable())) {
+            resource = "table/PermissionsTable";
+        } else if (prefix.equals("ses") && r.resource().equals(services.settings().senderAddress())) {
+            resource = "ses-identity/SenderAddress";
+        } else {
+            resource = r.resource();
+        }
+        return new SamTemplate.Grant(prefix + ":" + r.operation(), resource);
+    }
+
+    private static Set<SamTemplate.Grant> only(String prefix, Set<SamTemplate.Grant> grants) {
+        Set<SamTemplate.Grant> out = new TreeSet<>(GRANT_ORDER);
+        grants.stream().filter(g -> g.action().startsWith(prefix)).forEach(out::add);
+        return out;
+    }
+
+    private static Set<SamTemplate.Grant> without(String prefix, Set<SamTemplate.Grant> grants) {
+        Set<SamTemplate.Grant> out = new TreeSet<>(GRANT_ORDER);
+        grants.stream().filter(g -> !g.action().startsWith(prefix)).forEach(out::add);
+        return out;
+    }
+
+    /** A user with a login token and a personal access token named "existing". */
+    record Account(String userId, String loginToken, String pat) {
+        Map<String, String> login() {
+            return Api.auth(userId, loginToken);
+        }
+    }
+
+    private Account account(UserAdmin.NewUser spec) {
+        UserAdmin.Created user = stack.admin().createUser(spec);
+        if (user.totpSecret() != null) {
+            LogCapture.secret(user.totpSecret());
+            user.backupCodes().forEach(LogCapture::secret);
+        }
+        String login = LogCapture.secret(stack.admin().createLoginToken(user.userId()));
+        Api.Response made = Api.call(e -> setup.handleRequest(e, null), Api.post("/api/v1/users.generatePersonalAccessToken",
+                Api.auth(user.userId(), login), "{\"tokenName\":\"existing\",\"bypassTwoFactor\":true}"));
+        return new Account(user.userId(), login, made.status() == 200 ? made.token() : null);
+    }
+
+    private static Map<String, String> withCode(Map<String, String> headers, String method, String code) {
+        Map<String, String> h = new HashMap<>(headers);
+        h.put("x-2fa-method", method);
+        h.put("x-2fa-code", code);
+        return h;
+    }
+
+    private static APIGatewayProxyRequestEvent event(SamTemplate.Function f, Map<String, String> headers, String body) {
+        return f.httpMethod().equals("GET") ? Api.get(f.path(), headers) : Api.post(f.path(), headers, body);
+    }
+}
