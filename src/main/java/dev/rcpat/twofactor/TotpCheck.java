@@ -15,7 +15,8 @@ import java.util.OptionalLong;
 /**
  * TOTP and backup codes (spec section 7). A right code is not written here: the step (or backup
  * code) to spend is returned and travels in the endpoint's own conditional write. A wrong code is
- * counted at once; the {@code TOTP_MAX_ATTEMPTS}th consecutive one locks TOTP for
+ * counted at once (a replayed, already spent code is refused without counting); the
+ * {@code TOTP_MAX_ATTEMPTS}th consecutive wrong one locks TOTP for
  * {@code TOTP_LOCK_SECONDS}, during which every code, right or wrong, gets {@code totp-max-attempts}.
  */
 final class TotpCheck {
@@ -47,8 +48,13 @@ final class TotpCheck {
             }
         } else {
             OptionalLong step = codes.matchingStep(totp.secret(), typed, call.now(), settings.totpMaxDelta());
-            if (step.isPresent() && (totp.lastUsedStep() == null || step.getAsLong() > totp.lastUsedStep())) {
-                return List.of(new UserWrite.SpendTotpStep(step.getAsLong()));
+            if (step.isPresent()) {
+                if (totp.lastUsedStep() == null || step.getAsLong() > totp.lastUsedStep()) {
+                    return List.of(new UserWrite.SpendTotpStep(step.getAsLong()));
+                }
+                // A replay of a spent code is refused but not counted: it is no guess, and
+                // counting it would let a client's parallel requests lock the user out.
+                throw challenge.invalid();
             }
         }
         throw failed(call, challenge);

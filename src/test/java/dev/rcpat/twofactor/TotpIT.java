@@ -82,6 +82,7 @@ class TotpIT {
         assertAnswer(400, challenge("totp-invalid", TOTP_ONLY), generate(code, "t2"));
         clock.advance(Duration.ofSeconds(10)); // same step, later in it
         assertAnswer(400, challenge("totp-invalid", TOTP_ONLY), generate(code, "t3"));
+        assertEquals("0", storedTotp().get("failedAttempts").n(), "a replay is refused, not counted as a guess");
         assertEquals(java.util.Set.of("t"), stack.admin().rawItem(user.userId()).get("personalAccessTokens").m().keySet());
     }
 
@@ -195,10 +196,13 @@ class TotpIT {
                     ok++;
                 } else if (r.body().equals(Api.json(challenge("totp-invalid", TOTP_ONLY)))) {
                     invalid++;
+                } else {
+                    throw new AssertionError("unexpected answer: " + r.raw());
                 }
             }
             assertEquals(1, ok);
             assertEquals(9, invalid);
+            assertEquals("0", storedTotp().get("failedAttempts").n(), "replays of a spent code are not guesses");
             assertEquals(1, stack.admin().rawItem(user.userId()).get("personalAccessTokens").m().size());
         } finally {
             pool.shutdownNow();
