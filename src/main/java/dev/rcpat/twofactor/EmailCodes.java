@@ -1,0 +1,40 @@
+package dev.rcpat.twofactor;
+
+import at.favre.lib.crypto.bcrypt.BCrypt;
+
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+
+/** Email codes: 6 random digits, kept only as a bcrypt (cost 10) hash, as Rocket.Chat keeps them. */
+final class EmailCodes {
+
+    static final int BCRYPT_COST = 10;
+
+    private final SecureRandom random;
+
+    EmailCodes(SecureRandom random) {
+        this.random = random;
+    }
+
+    String newCode() {
+        return String.format("%06d", random.nextInt(1_000_000));
+    }
+
+    static String hash(String code) {
+        return BCrypt.withDefaults().hashToString(BCRYPT_COST, code.toCharArray());
+    }
+
+    /** Checks a code as typed: everything but digits is dropped first ("123-456" is "123456"). */
+    static boolean matches(String typed, String storedHash) {
+        String digits = typed.replaceAll("[^0-9]", "");
+        if (digits.isEmpty() || storedHash == null) {
+            return false;
+        }
+        try {
+            return BCrypt.verifyer().verify(digits.getBytes(StandardCharsets.US_ASCII),
+                    storedHash.getBytes(StandardCharsets.US_ASCII)).verified;
+        } catch (IllegalArgumentException e) {
+            return false; // not a bcrypt hash: no code can match it
+        }
+    }
+}

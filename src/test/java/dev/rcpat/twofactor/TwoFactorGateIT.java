@@ -1,0 +1,152 @@
+package dev.rcpat.twofactor;
+
+import dev.rcpat.auth.Secrets;
+import dev.rcpat.config.Settings;
+import dev.rcpat.local.UserAdmin;
+import dev.rcpat.testing.Api;
+import dev.rcpat.testing.LogCapture;
+import dev.rcpat.testing.LogSecretScan;
+import dev.rcpat.testing.TestStack;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+
+import static dev.rcpat.twofactor.Rig.assertAnswer;
+import static dev.rcpat.twofactor.Rig.assertToken;
+import static dev.rcpat.twofactor.Rig.challenge;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+/** The parts of the check around the methods: password fallback, bypass tokens, remember, order, switches. */
+@ExtendWith(LogSecretScan.class)
+class TwoFactorGateIT {
+
+    static final TestStack stack = TestStack.get();
+    static final String TOTP_ONLY = "{\"method\":\"totp\",\"codeGenerated\":false,\"availableMethods\":[\"totp\"]}";
+    static final String PASSWORD = "{\"method\":\"password\",\"codeGenerated\":false,\"availableMethods\":[]}";
+    static final String UA = "rcpat-tests/1.0";
+    static final String HOME = "198.51.100.7";
+
+    final MutableClock clock = MutableClock.midStep();
+    final Rig noRemember = new Rig(stack.services(Map.of(Settings.REMEMBER_FOR_SECONDS, "0"), clock));
+    /** Default settings: RememberFor 1800 s. */
+    final Rig defaults = new Rig(stack.services(Map.of(), clock));
+
+    record Login(UserAdmin.Created user, String token) { }
+
+    static Login create(UserAdmin.NewUser spec) {
+        UserAdmin.Created user = stack.admin().createUser(spec);
+        if (user.totpSecret() != null) {
+            LogCapture.secret(user.totpSecret());
+            user.backupCodes().forEach(LogCapture::secret);
+        }
+        return new Login(user, LogCapture.secret(stack.admin().createLoginToken(user.userId())));
+    }
+
+    String totpCode(Login l) {
+        return LogCapture.secret(AuthenticatorApp.code(l.user().totpSecret(), clock.millis()));
+    }
+
+    static Api.Response generate(Rig rig, Login l, String token, String code, String body, Map<String, String> client) {
+        return rig.generate(l.user().userId(), token, null, code, body, client);
+    }
+
+    static Map<String, String> from(String ip) {
+        return Map.of("X-Test-Source-Ip", ip, "User-Agent", UA);
+    }
+
+    @Test
+    void passwordFallbackTakesTheHexDigestInEitherCase() {
+        String password = LogCapture.secret("Tr0ub4dor&" + UserAdmin.newUserId());
+        String digest = LogCapture.secret(Secrets.sha256Hex(password));
+        LogCapture.secret(digest.toUpperCase(Locale.ROOT));
+        // Email 2FA without a verified address is not a method: the fallback applies.
+        Login l = create(UserAdmin.NewUser.named("pw-" + UserAdmin.newUserId()).password(password)
+                .email("pw-" + UserAdmin.newUserId().toLowerCase() + "@rcpat.test", false).withEmail2fa());
+        String t = l.token();
+        assertAnswer(400, challenge("totp-required", PASSWORD), generate(noRemember, l, t, null, "{\"tokenName\":\"a\"}", Map.of()));
+        assertToken(generate(noRemember, l, t, digest.toUpperCase(Locale.ROOT), "{\"tokenName\":\"a\"}", Map.of()));
+        assertToken(generate(noRemember, l, t, digest, "{\"tokenName\":\"b\"}", Map.of()));
+        assertAnswer(400, challenge("totp-invalid", PASSWORD),
+                generate(noRemember, l, t, Secrets.sha256Hex(password + "x"), "{\"tokenName\":\"c\"}", Map.of()));
+        assertAnswer(400, challenge("totp-invalid", PASSWORD), generate(noRemember, l, t, password, "{\"tokenName\":\"c\"}", Map.of()));
+        // x-2fa-method: password is not a method of its own, but names what the rules chose anyway.
+        assertToken(noRemember.generate(l.user().userId(), t, "password", digest, "{\"tokenName\":\"d\"}", Map.of()));
+    }
+
+    @Test
+    void withoutAPasswordOrMethodThereIsNoSecondFactor() {
+        Login l = create(UserAdmin.NewUser.named("sso-" + UserAdmin.newUserId()));
+        assertToken(generate(noRemember, l, l.token(), null, "{\"tokenName\":\"a\"}", Map.of()));
+        Login off = create(UserAdmin.NewUser.named("nofb-" + UserAdmin.newUserId()).password(LogCapture.secret("pw-" + UserAdmin.newUserId())));
+        Rig noFallback = new Rig(stack.services(Map.of(Settings.PASSWORD_FALLBACK_ENABLED, "false"), clock));
+        assertToken(generate(noFallback, off, off.token(), null, "{\"tokenName\":\"a\"}", Map.of()));
+    }
+
+    @Test
+    void twoFactorSwitchedOffPassesEveryone() {
+        Login l = create(UserAdmin.NewUser.named("off-" + UserAdmin.newUserId()).withTotp());
+        Rig off = new Rig(stack.services(Map.of(Settings.TWO_FACTOR_ENABLED, "false"), clock));
+        assertToken(generate(off, l, l.token(), null, "{\"tokenName\":\"a\"}", Map.of()));
+        Rig totpOff = new Rig(stack.services(Map.of(Settings.TOTP_ENABLED, "false", Settings.REMEMBER_FOR_SECONDS, "0"), clock));
+        assertToken(generate(totpOff, l, l.token(), null, "{\"tokenName\":\"b\"}", Map.of()));
+    }
+
+    @Test
+    void aBypassTokenIsNotChallengedAndTheTokensItMakesAre() {
+        Login l = create(UserAdmin.NewUser.named("bp-" + UserAdmin.newUserId()).withTotp());
+        Api.Response bypass = generate(noRemember, l, l.token(), totpCode(l), "{\"tokenName\":\"ci\",\"bypassTwoFactor\":true}", Map.of());
+        assertToken(bypass);
+        Api.Response plain = generate(noRemember, l, bypass.token(), null, "{\"tokenName\":\"plain\"}", Map.of());
+        assertToken(plain);
+        assertAnswer(400, challenge("totp-required", TOTP_ONLY),
+                generate(noRemember, l, plain.token(), null, "{\"tokenName\":\"other\"}", Map.of()));
+    }
+
+    @Test
+    void rememberedFromTheSameClientWithinRememberFor() {
+        Login l = create(UserAdmin.NewUser.named("rm-" + UserAdmin.newUserId()).withTotp());
+        long passedAt = clock.millis();
+        assertToken(generate(defaults, l, l.token(), totpCode(l), "{\"tokenName\":\"a\"}", from(HOME)));
+        Map<String, AttributeValue> record = stack.admin().rawItem(l.user().userId()).get("loginTokens").m()
+                .get(Secrets.hashToken(l.token())).m();
+        assertEquals(String.valueOf(passedAt + 1_800_000), record.get("twoFactorAuthorizedUntil").n());
+        assertEquals(44, record.get("twoFactorAuthorizedHash").s().length());
+
+        clock.advance(Duration.ofSeconds(1799));
+        assertToken(generate(defaults, l, l.token(), null, "{\"tokenName\":\"b\"}", from(HOME)));
+        assertAnswer(400, challenge("totp-required", TOTP_ONLY),
+                generate(defaults, l, l.token(), null, "{\"tokenName\":\"c\"}", from("198.51.100.8")));
+        assertAnswer(400, challenge("totp-required", TOTP_ONLY), generate(defaults, l, l.token(), null,
+                "{\"tokenName\":\"c\"}", Map.of("X-Test-Source-Ip", HOME, "User-Agent", "other-agent/2.0")));
+        clock.advance(Duration.ofSeconds(1));
+        assertAnswer(400, challenge("totp-required", TOTP_ONLY),
+                generate(defaults, l, l.token(), null, "{\"tokenName\":\"c\"}", from(HOME)));
+    }
+
+    @Test
+    void rememberForZeroRemembersNothing() {
+        Login l = create(UserAdmin.NewUser.named("rm0-" + UserAdmin.newUserId()).withTotp());
+        assertToken(generate(noRemember, l, l.token(), totpCode(l), "{\"tokenName\":\"a\"}", from(HOME)));
+        Map<String, AttributeValue> record = stack.admin().rawItem(l.user().userId()).get("loginTokens").m()
+                .get(Secrets.hashToken(l.token())).m();
+        assertFalse(record.containsKey("twoFactorAuthorizedUntil"));
+        assertAnswer(400, challenge("totp-required", TOTP_ONLY),
+                generate(noRemember, l, l.token(), null, "{\"tokenName\":\"b\"}", from(HOME)));
+    }
+
+    @Test
+    void twoFactorRunsBeforeValidation() {
+        Login l = create(UserAdmin.NewUser.named("order-" + UserAdmin.newUserId()).withTotp());
+        assertAnswer(400, challenge("totp-required", TOTP_ONLY), generate(noRemember, l, l.token(), null, "{}", Map.of()));
+        assertAnswer(400, challenge("totp-required", TOTP_ONLY),
+                generate(noRemember, l, l.token(), null, "{\"tokenName\":42}", Map.of()));
+        // A body that is not JSON is refused before anything is challenged.
+        assertAnswer(400, "{\"success\":false,\"error\":\"The request body is not valid JSON [invalid-params]\",\"errorType\":\"invalid-params\"}",
+                generate(noRemember, l, l.token(), null, "{", Map.of()));
+    }
+}
