@@ -74,7 +74,7 @@ public final class LocalStack implements AutoCloseable {
         ProxyServer server = ProxyServer.bind(o.port());
         Emulators emulators = null;
         try {
-            emulators = Emulators.start(o.projectDir(), o.dataDir(), o.projectDir().resolve(".local/logs"),
+            emulators = Emulators.start(o.projectDir(), o.dataDir(), o.stateFile().path().getParent().resolve("logs"),
                     port(o.dynamoDbPort(), DEFAULT_DYNAMODB_PORT), port(o.sesPort(), DEFAULT_SES_PORT));
             AwsEnvironment aws = AwsEnvironment.emulators(emulators.dynamoDbEndpoint(), emulators.sesEndpoint());
             DynamoDbClient dynamo = AwsClients.dynamoDb(aws, AwsClients.httpClient());
