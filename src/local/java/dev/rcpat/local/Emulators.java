@@ -32,14 +32,20 @@ public final class Emulators implements AutoCloseable {
      * dynalite keeps it on disk there.
      */
     public static Emulators start(Path projectDir, Path dataDir, Path logDir) throws IOException {
+        return start(projectDir, dataDir, logDir, 0, 0);
+    }
+
+    /** As {@link #start(Path, Path, Path)}, on the given ports (0: a free one). */
+    public static Emulators start(Path projectDir, Path dataDir, Path logDir, int dynamoDbPort, int sesPort)
+            throws IOException {
         Path modules = projectDir.resolve("node_modules");
         Path dynalite = modules.resolve("dynalite/cli.js");
         Path ses = modules.resolve("aws-ses-v2-local/dist/cli.js");
         if (!Files.isRegularFile(dynalite) || !Files.isRegularFile(ses)) {
             throw new IllegalStateException("The emulators are not installed: run 'npm ci' in " + projectDir);
         }
-        int dynamoPort = freePort();
-        int sesPort = freePort();
+        int dynamoPort = dynamoDbPort == 0 ? freePort() : dynamoDbPort;
+        sesPort = sesPort == 0 ? freePort() : sesPort;
         Emulators e = new Emulators(URI.create("http://127.0.0.1:" + dynamoPort), URI.create("http://127.0.0.1:" + sesPort));
         try {
             List<String> dynaliteCmd = new ArrayList<>(List.of(node(), dynalite.toString(), "--host", "127.0.0.1",
@@ -52,8 +58,8 @@ public final class Emulators implements AutoCloseable {
             e.spawn(dynaliteCmd, logDir, "dynalite");
             e.spawn(List.of(node(), ses.toString(), "--host", "127.0.0.1", "--port", String.valueOf(sesPort)),
                     logDir, "ses");
-            waitForPort(dynamoPort, Duration.ofSeconds(20));
-            waitForPort(sesPort, Duration.ofSeconds(20));
+            e.waitUntilListening(dynamoPort, "dynalite", logDir);
+            e.waitUntilListening(sesPort, "aws-ses-v2-local", logDir);
             return e;
         } catch (IOException | RuntimeException ex) {
             e.close();
@@ -72,6 +78,31 @@ public final class Emulators implements AutoCloseable {
             pb.redirectError(ProcessBuilder.Redirect.DISCARD);
         }
         processes.add(pb.start());
+    }
+
+    /** Waits for the port, and fails at once (not after the timeout) when an emulator exits. */
+    private void waitUntilListening(int port, String name, Path logDir) throws IOException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (System.nanoTime() < deadline) {
+            for (Process p : processes) {
+                if (!p.isAlive()) {
+                    throw new IOException("an emulator exited at start (exit code " + p.exitValue() + ")"
+                            + (logDir == null ? "" : "; see " + logDir));
+                }
+            }
+            try (Socket s = new Socket()) {
+                s.connect(new InetSocketAddress("127.0.0.1", port), 200);
+                return;
+            } catch (IOException notYet) {
+                try {
+                    Thread.sleep(50);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted while waiting for " + name);
+                }
+            }
+        }
+        throw new IOException(name + " did not open port " + port + " within 20 s");
     }
 
     public URI dynamoDbEndpoint() {
@@ -117,23 +148,5 @@ public final class Emulators implements AutoCloseable {
             s.bind(new InetSocketAddress("127.0.0.1", 0));
             return s.getLocalPort();
         }
-    }
-
-    static void waitForPort(int port, Duration timeout) throws IOException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress("127.0.0.1", port), 200);
-                return;
-            } catch (IOException notYet) {
-                try {
-                    Thread.sleep(50);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IOException("interrupted while waiting for port " + port);
-                }
-            }
-        }
-        throw new IOException("emulator did not open port " + port + " within " + timeout.toSeconds() + " s");
     }
 }

@@ -77,10 +77,14 @@ public final class UserAdmin {
     public record Created(String userId, String username, String totpSecret, List<String> backupCodes) { }
 
     public Created createUser(NewUser spec) {
+        return createUser(spec, newUserId());
+    }
+
+    /** Creates a user with a given id (the local demo user has a fixed, documented one). */
+    public Created createUser(NewUser spec, String id) {
         if (findByUsername(spec.username()).isPresent()) {
             throw new IllegalArgumentException("A user named " + spec.username() + " already exists");
         }
-        String id = newUserId();
         String bcrypt = spec.password() == null ? null : meteorPasswordHash(spec.password());
         String secret = null;
         List<String> backupCodes = List.of();
@@ -101,6 +105,12 @@ public final class UserAdmin {
     /** Creates a login token (as a Rocket.Chat login would) and returns its plaintext, shown once. */
     public String createLoginToken(String userId) {
         String token = randomToken();
+        addLoginToken(userId, token);
+        return token;
+    }
+
+    /** Stores the hash of a given login token (created now) on the user. */
+    public void addLoginToken(String userId, String token) {
         String hash = Secrets.hashToken(token);
         try {
             dynamo.updateItem(b -> b.tableName(usersTable)
@@ -113,7 +123,6 @@ public final class UserAdmin {
         } catch (ConditionalCheckFailedException e) {
             throw new IllegalArgumentException("No user with id " + userId);
         }
-        return token;
     }
 
     /** Sets the roles that hold a permission; no roles means nobody has it. */
@@ -121,6 +130,17 @@ public final class UserAdmin {
         dynamo.putItem(b -> b.tableName(permissionsTable).item(Map.of(
                 UserItem.ID, AttributeValue.fromS(permission),
                 UserItem.PERMISSION_ROLES, AttributeValue.fromL(roles.stream().map(AttributeValue::fromS).toList()))));
+    }
+
+    /** The roles that hold {@code permission}, or empty when the permission is not stored. */
+    public Optional<List<String>> permissionRoles(String permission) {
+        var item = dynamo.getItem(b -> b.tableName(permissionsTable).consistentRead(true)
+                .key(Map.of(UserItem.ID, AttributeValue.fromS(permission)))).item();
+        if (item == null || item.isEmpty()) {
+            return Optional.empty();
+        }
+        AttributeValue roles = item.get(UserItem.PERMISSION_ROLES);
+        return Optional.of(roles == null ? List.of() : roles.l().stream().map(AttributeValue::s).toList());
     }
 
     public Optional<User> findByUsername(String username) {

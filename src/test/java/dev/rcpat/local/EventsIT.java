@@ -1,0 +1,146 @@
+package dev.rcpat.local;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
+import com.amazonaws.services.lambda.runtime.tests.EventLoader;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.rcpat.testing.LogCapture;
+import dev.rcpat.testing.LogSecretScan;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import static dev.rcpat.testing.Api.json;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@code events/}: every file is a valid API Gateway REST proxy event, is documented in
+ * events/README.md with the status its name carries, and {@code bin/local invoke} on it, in the
+ * documented order against the running local stack, returns that status.
+ */
+@ExtendWith(LogSecretScan.class)
+class EventsIT {
+
+    static final Path EVENTS = RunningLocal.PROJECT.resolve("events");
+    static final Pattern ROW = Pattern.compile("^\\| `([a-z0-9-]+\\.json)` \\|[^|]*\\| (\\d{3}) \\|", Pattern.MULTILINE);
+
+    /** File → status, in the README's order. */
+    static Map<String, Integer> documented() throws IOException {
+        Map<String, Integer> out = new LinkedHashMap<>();
+        Matcher m = ROW.matcher(Files.readString(EVENTS.resolve("README.md")));
+        while (m.find()) {
+            out.put(m.group(1), Integer.parseInt(m.group(2)));
+        }
+        return out;
+    }
+
+    static Set<String> eventFiles() throws IOException {
+        try (Stream<Path> files = Files.list(EVENTS)) {
+            return files.map(p -> p.getFileName().toString())
+                    .filter(n -> n.endsWith(".json") && !n.equals("env.json"))
+                    .collect(Collectors.toCollection(TreeSet::new));
+        }
+    }
+
+    @Test
+    void everyEventIsDocumentedWithTheStatusInItsName() throws IOException {
+        Map<String, Integer> doc = documented();
+        assertEquals(eventFiles(), new TreeSet<>(doc.keySet()));
+        doc.forEach((file, status) -> assertTrue(file.endsWith("-" + status + ".json"), file + " documents " + status));
+        assertTrue(doc.size() >= 10, doc.toString());
+    }
+
+    @Test
+    void everyEventIsAValidRestProxyEvent() throws IOException {
+        Set<String> routes = new TreeSet<>();
+        HandlerRoutes.KNOWN.forEach(r -> routes.add(r.method() + " " + r.path()));
+        for (String file : eventFiles()) {
+            APIGatewayProxyRequestEvent e = EventLoader.loadApiGatewayRestEvent(EVENTS.resolve(file).toString());
+            String what = file + ": ";
+            assertNotNull(e, file);
+            assertTrue(routes.contains(e.getHttpMethod() + " " + e.getPath()), what + e.getHttpMethod() + " " + e.getPath());
+            assertEquals(e.getPath(), e.getResource(), what + "resource");
+            assertEquals(Boolean.FALSE, e.getIsBase64Encoded(), what + "isBase64Encoded");
+            assertNotNull(e.getHeaders(), what + "headers");
+            assertNotNull(e.getMultiValueHeaders(), what + "multiValueHeaders");
+            e.getHeaders().forEach((k, v) -> assertEquals(List.of(v), e.getMultiValueHeaders().get(k), what + k));
+            var ctx = e.getRequestContext();
+            assertNotNull(ctx, what + "requestContext");
+            assertEquals("prod", ctx.getStage(), what + "stage");
+            assertEquals(e.getHttpMethod(), ctx.getHttpMethod(), what + "requestContext.httpMethod");
+            assertEquals(e.getResource(), ctx.getResourcePath(), what + "resourcePath");
+            assertEquals("/prod" + e.getPath(), ctx.getPath(), what + "requestContext.path");
+            assertNotNull(ctx.getRequestId(), what + "requestId");
+            assertNotNull(ctx.getIdentity().getSourceIp(), what + "sourceIp");
+            assertEquals(e.getHeaders().get("User-Agent"), ctx.getIdentity().getUserAgent(), what + "userAgent");
+            if ("POST".equals(e.getHttpMethod())) {
+                assertEquals("application/json", e.getHeaders().get("Content-Type"), what);
+                json(e.getBody());
+            } else {
+                assertEquals(null, e.getBody(), what + "GET has no body");
+            }
+            // the raw file has the fields API Gateway always sends, null or not
+            JsonNode raw = json(Files.readString(EVENTS.resolve(file)));
+            for (String field : List.of("resource", "path", "httpMethod", "headers", "multiValueHeaders",
+                    "queryStringParameters", "multiValueQueryStringParameters", "pathParameters", "stageVariables",
+                    "requestContext", "body", "isBase64Encoded")) {
+                assertTrue(raw.has(field), what + "no " + field);
+            }
+        }
+    }
+
+    @Test
+    void envJsonGivesEveryTemplateFunctionTheLocalTablesAndEmulators() throws IOException {
+        JsonNode env = json(Files.readString(EVENTS.resolve("env.json")));
+        List<String> functions = new ArrayList<>(CfnTemplate.load(RunningLocal.PROJECT.resolve("template.yaml"))
+                .resourcesOfType("AWS::Serverless::Function").keySet());
+        functions.add("Parameters");
+        for (String f : functions) {
+            JsonNode vars = env.get(f);
+            assertNotNull(vars, "env.json has no entry for " + f);
+            assertEquals("rcpat-users", vars.path("USERS_TABLE").asText(), f);
+            assertEquals("rcpat-permissions", vars.path("PERMISSIONS_TABLE").asText(), f);
+            assertEquals("http://host.docker.internal:" + LocalStack.DEFAULT_DYNAMODB_PORT,
+                    vars.path("DYNAMODB_ENDPOINT").asText(), f);
+            assertEquals("http://host.docker.internal:" + LocalStack.DEFAULT_SES_PORT, vars.path("SES_ENDPOINT").asText(), f);
+        }
+    }
+
+    /** Needs the merged endpoints (list, regenerate, remove) and two-factor (password fallback). */
+    @Test
+    void invokeOnEachEventReturnsTheDocumentedStatus() throws IOException {
+        RunningLocal local = RunningLocal.get();
+        List<String> wrong = new ArrayList<>();
+        for (var e : documented().entrySet()) {
+            RunningLocal.Result r = local.run("invoke", EVENTS.resolve(e.getKey()).toString());
+            if (r.code() != 0) {
+                wrong.add(e.getKey() + ": exit " + r.code() + " " + r.err().strip());
+                continue;
+            }
+            JsonNode response = json(r.out());
+            JsonNode body = json(response.get("body").asText());
+            if (body.hasNonNull("token")) {
+                LogCapture.secret(body.get("token").asText());
+            }
+            assertEquals("application/json", response.path("headers").path("Content-Type").asText(), e.getKey());
+            if (response.get("statusCode").asInt() != e.getValue()) {
+                wrong.add(e.getKey() + ": " + response.get("statusCode") + " " + body);
+            }
+        }
+        assertEquals(List.of(), wrong);
+    }
+}
