@@ -20,6 +20,12 @@ public final class MutableClock extends Clock {
         return new MutableClock(System.currentTimeMillis());
     }
 
+    /** Now, moved to the middle of a 30-second TOTP step so "the previous step" is never ambiguous. */
+    public static MutableClock midStep() {
+        long now = System.currentTimeMillis();
+        return new MutableClock(now - Math.floorMod(now, 30_000L) + 15_000);
+    }
+
     public void advance(Duration d) {
         millis.addAndGet(d.toMillis());
     }

@@ -1,6 +1,5 @@
 package dev.rcpat.tokens;
 
-import dev.rcpat.api.IsoTime;
 import dev.rcpat.auth.Secrets;
 import dev.rcpat.local.UserAdmin;
 import dev.rcpat.testing.Api;
@@ -8,6 +7,7 @@ import dev.rcpat.testing.LogCapture;
 import dev.rcpat.testing.LogSecretScan;
 import dev.rcpat.testing.MutableClock;
 import dev.rcpat.testing.TestStack;
+import dev.rcpat.testing.TokenEndpoints;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -18,8 +18,9 @@ import java.util.Map;
 
 import static dev.rcpat.testing.Api.auth;
 import static dev.rcpat.testing.Api.json;
-import static dev.rcpat.tokens.TokenEndpoints.assertStatusAndBody;
-import static dev.rcpat.tokens.TokenEndpoints.body;
+import static dev.rcpat.testing.TokenEndpoints.assertStatusAndBody;
+import static dev.rcpat.testing.TokenEndpoints.body;
+import static dev.rcpat.testing.TokenEndpoints.entry;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
@@ -107,15 +108,5 @@ class ListTokensIT {
         Map<String, String> guest = auth(guestId, LogCapture.secret(stack.admin().createLoginToken(guestId)));
         assertStatusAndBody(403, "{\"success\":false,\"error\":\"User does not have the permissions required for this action"
                 + " [error-unauthorized]\"}", api.list(guest));
-    }
-
-    static String entry(String name, long createdAt, String token, boolean bypass) {
-        return entry(name, createdAt, token, bypass, null);
-    }
-
-    static String entry(String name, long createdAt, String token, boolean bypass, Long lastUsedAt) {
-        return "{\"name\":\"" + name + "\",\"createdAt\":\"" + IsoTime.format(createdAt) + "\",\"lastTokenPart\":\""
-                + token.substring(37) + "\",\"bypassTwoFactor\":" + bypass
-                + (lastUsedAt == null ? "" : ",\"lastUsedAt\":\"" + IsoTime.format(lastUsedAt) + "\"") + "}";
     }
 }

@@ -7,6 +7,7 @@ import dev.rcpat.testing.LogCapture;
 import dev.rcpat.testing.LogSecretScan;
 import dev.rcpat.testing.MutableClock;
 import dev.rcpat.testing.TestStack;
+import dev.rcpat.testing.TokenEndpoints;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -16,9 +17,9 @@ import java.util.List;
 import java.util.Map;
 
 import static dev.rcpat.testing.Api.auth;
-import static dev.rcpat.tokens.TokenEndpoints.UNAUTHORIZED;
-import static dev.rcpat.tokens.TokenEndpoints.assertStatusAndBody;
-import static dev.rcpat.tokens.TokenEndpoints.body;
+import static dev.rcpat.testing.TokenEndpoints.UNAUTHORIZED;
+import static dev.rcpat.testing.TokenEndpoints.assertStatusAndBody;
+import static dev.rcpat.testing.TokenEndpoints.body;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

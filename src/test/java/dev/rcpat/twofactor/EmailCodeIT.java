@@ -10,6 +10,7 @@ import dev.rcpat.pipeline.RequestLog;
 import dev.rcpat.testing.Api;
 import dev.rcpat.testing.LogCapture;
 import dev.rcpat.testing.LogSecretScan;
+import dev.rcpat.testing.MutableClock;
 import dev.rcpat.testing.SesMailbox;
 import dev.rcpat.testing.TestStack;
 import org.junit.jupiter.api.BeforeEach;

@@ -6,6 +6,7 @@ import dev.rcpat.local.UserAdmin;
 import dev.rcpat.testing.Api;
 import dev.rcpat.testing.LogCapture;
 import dev.rcpat.testing.LogSecretScan;
+import dev.rcpat.testing.MutableClock;
 import dev.rcpat.testing.TestStack;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -1,7 +1,8 @@
-package dev.rcpat.tokens;
+package dev.rcpat.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.rcpat.Services;
+import dev.rcpat.api.IsoTime;
 import dev.rcpat.auth.Secrets;
 import dev.rcpat.domain.StoredToken;
 import dev.rcpat.entrypoints.GenerateTokenHandler;
@@ -9,8 +10,7 @@ import dev.rcpat.entrypoints.ListTokensHandler;
 import dev.rcpat.entrypoints.RegenerateTokenHandler;
 import dev.rcpat.entrypoints.RemoveTokenHandler;
 import dev.rcpat.store.UserWrite;
-import dev.rcpat.testing.Api;
-import dev.rcpat.testing.LogCapture;
+import dev.rcpat.tokens.TokenGenerator;
 
 import java.security.SecureRandom;
 import java.util.List;
@@ -20,22 +20,22 @@ import static dev.rcpat.testing.Api.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** The four token functions on one set of services, called as API Gateway calls them. */
-final class TokenEndpoints {
+public final class TokenEndpoints {
 
-    static final String GENERATE = "/api/v1/users.generatePersonalAccessToken";
-    static final String REGENERATE = "/api/v1/users.regeneratePersonalAccessToken";
-    static final String REMOVE = "/api/v1/users.removePersonalAccessToken";
-    static final String LIST = "/api/v1/users.getPersonalAccessTokens";
-    static final String UNAUTHORIZED = "{\"success\":false,\"error\":\"You must be logged in to do this.\","
+    public static final String GENERATE = "/api/v1/users.generatePersonalAccessToken";
+    public static final String REGENERATE = "/api/v1/users.regeneratePersonalAccessToken";
+    public static final String REMOVE = "/api/v1/users.removePersonalAccessToken";
+    public static final String LIST = "/api/v1/users.getPersonalAccessTokens";
+    public static final String UNAUTHORIZED = "{\"success\":false,\"error\":\"You must be logged in to do this.\","
             + "\"status\":\"error\",\"message\":\"You must be logged in to do this.\"}";
 
-    final Services services;
+    public final Services services;
     private final GenerateTokenHandler generate;
     private final RegenerateTokenHandler regenerate;
     private final RemoveTokenHandler remove;
     private final ListTokensHandler list;
 
-    TokenEndpoints(Services services) {
+    public TokenEndpoints(Services services) {
         this.services = services;
         this.generate = new GenerateTokenHandler(services);
         this.regenerate = new RegenerateTokenHandler(services);
@@ -43,24 +43,24 @@ final class TokenEndpoints {
         this.list = new ListTokensHandler(services);
     }
 
-    Api.Response generate(Map<String, String> headers, String body) {
+    public Api.Response generate(Map<String, String> headers, String body) {
         return Api.call(e -> generate.handleRequest(e, null), Api.post(GENERATE, headers, body));
     }
 
-    Api.Response regenerate(Map<String, String> headers, String body) {
+    public Api.Response regenerate(Map<String, String> headers, String body) {
         return Api.call(e -> regenerate.handleRequest(e, null), Api.post(REGENERATE, headers, body));
     }
 
-    Api.Response remove(Map<String, String> headers, String body) {
+    public Api.Response remove(Map<String, String> headers, String body) {
         return Api.call(e -> remove.handleRequest(e, null), Api.post(REMOVE, headers, body));
     }
 
-    Api.Response list(Map<String, String> headers) {
+    public Api.Response list(Map<String, String> headers) {
         return Api.call(e -> list.handleRequest(e, null), Api.get(LIST, headers));
     }
 
     /** Whether {@code token} authenticates {@code userId} (a list call: read-only, no second factor). */
-    boolean authenticates(String userId, String token) {
+    public boolean authenticates(String userId, String token) {
         int status = list(Api.auth(userId, token)).status();
         if (status != 200 && status != 401) {
             throw new AssertionError("list answered " + status);
@@ -69,7 +69,7 @@ final class TokenEndpoints {
     }
 
     /** The {@code tokens} array of a successful list call. */
-    JsonNode tokens(Map<String, String> headers) {
+    public JsonNode tokens(Map<String, String> headers) {
         Api.Response r = list(headers);
         assertEquals(200, r.status(), r.raw());
         return r.body().get("tokens");
@@ -79,7 +79,7 @@ final class TokenEndpoints {
      * Stores a PAT directly (for users whose second factor the generate call would challenge) and
      * returns its plaintext.
      */
-    String seedToken(String userId, String name, boolean bypassTwoFactor, long createdAt) {
+    public String seedToken(String userId, String name, boolean bypassTwoFactor, long createdAt) {
         String token = LogCapture.secret(new TokenGenerator(new SecureRandom()).newToken());
         LogCapture.secret(Secrets.hashToken(token));
         StoredToken record = StoredToken.personalAccessToken(name, Secrets.hashToken(token), createdAt,
@@ -92,25 +92,36 @@ final class TokenEndpoints {
         return token;
     }
 
-    static String body(String tokenName) {
+    public static String body(String tokenName) {
         return "{\"tokenName\":\"" + tokenName + "\"}";
     }
 
-    static void assertBody(String expected, Api.Response r) {
+    public static void assertBody(String expected, Api.Response r) {
         assertEquals(json(expected), r.body(), r.raw());
         assertEquals(Map.of("Content-Type", "application/json"), r.headers());
     }
 
-    static void assertStatusAndBody(int status, String expected, Api.Response r) {
+    public static void assertStatusAndBody(int status, String expected, Api.Response r) {
         assertEquals(status, r.status(), r.raw());
         assertBody(expected, r);
     }
 
     /** The audit lines written for {@code userId}, parsed, oldest first. */
-    static List<JsonNode> auditLines(String userId) {
+    public static List<JsonNode> auditLines(String userId) {
         return LogCapture.lines().stream()
                 .filter(l -> l.startsWith("{\"log\":\"audit\"") && l.contains(userId))
                 .map(Api::json)
                 .toList();
+    }
+
+    /** One entry of the list endpoint's {@code tokens} array, as JSON text. */
+    public static String entry(String name, long createdAt, String token, boolean bypass) {
+        return entry(name, createdAt, token, bypass, null);
+    }
+
+    public static String entry(String name, long createdAt, String token, boolean bypass, Long lastUsedAt) {
+        return "{\"name\":\"" + name + "\",\"createdAt\":\"" + IsoTime.format(createdAt) + "\",\"lastTokenPart\":\""
+                + token.substring(37) + "\",\"bypassTwoFactor\":" + bypass
+                + (lastUsedAt == null ? "" : ",\"lastUsedAt\":\"" + IsoTime.format(lastUsedAt) + "\"") + "}";
     }
 }
