@@ -53,10 +53,10 @@ public final class LambdaLauncher {
         long classesAfterInvoke = loadedClasses(classLog);
         System.out.println("BENCH initMs=" + ms(t1 - t0) + " invokeMs=" + ms(t3 - t2)
                 + " status=" + response.getStatusCode() + " dynamodbCalls=" + calls
-                + " vmHwmKb=" + vmHwmKb()
+                + " vmHwmKb=" + vmHwmKb() + " cpuMs=" + cpuMs()
                 + " classesAtMain=" + classesAtMain + " classesInit=" + (classesAfterInit - classesAtMain)
                 + " classesInvoke=" + (classesAfterInvoke - classesAfterInit)
-                + (response.getStatusCode() == 200 ? "" : " body=" + response.getBody().replace(' ', '_')));
+                + (response.getStatusCode() == 200 ? "" : " body=" + java.net.URLEncoder.encode(response.getBody(), java.nio.charset.StandardCharsets.UTF_8)));
         System.out.flush();
     }
 
@@ -151,6 +151,13 @@ public final class LambdaLauncher {
             }
         }
         return -1;
+    }
+
+    /** CPU time of this process so far, all threads (user + system; 10 ms ticks): steadier than wall time on a busy machine. */
+    private static long cpuMs() throws IOException {
+        String stat = Files.readString(Path.of("/proc/self/stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10; // utime, stime (fields 14, 15)
     }
 
     static long percentile(long[] sorted, int p) {
