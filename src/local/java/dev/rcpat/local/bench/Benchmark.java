@@ -45,7 +45,8 @@ import java.util.zip.ZipInputStream;
  * <p>Options: {@code --runs N} cold runs each (default 12, at least 10), {@code --warmup N}
  * (200), {@code --requests N} (2000), {@code --memory MB} (1024, as template.yaml),
  * {@code --user totp|plain|auto} (auto: TOTP, or no-2FA when the TOTP path does not answer 200),
- * {@code --no-write} (print only), {@code --cold-only}, {@code --zip FILE} (another build of the artifact).
+ * {@code --no-write} (print only), {@code --cold-only}, {@code --zip FILE} (another build of the artifact),
+ * {@code --jfr} (flight recordings of the warm runs in target/bench).
  */
 public final class Benchmark {
 
@@ -80,7 +81,7 @@ public final class Benchmark {
                 throw new IllegalArgumentException("unknown argument " + a);
             }
             String key = a.substring(2);
-            if (key.equals("no-write") || key.equals("cold-only")) {
+            if (key.equals("no-write") || key.equals("cold-only") || key.equals("jfr")) {
                 options.put(key, "true");
             } else if (key.contains("=")) {
                 options.put(key.substring(0, key.indexOf('=')), key.substring(key.indexOf('=') + 1));
@@ -186,7 +187,8 @@ public final class Benchmark {
             String table = markdownOf(report);
             System.out.println();
             System.out.println(table);
-            if (!options.containsKey("no-write") && !options.containsKey("zip") && !options.containsKey("cold-only")) {
+            if (!options.containsKey("no-write") && !options.containsKey("zip") && !options.containsKey("cold-only")
+                    && !options.containsKey("jfr")) {
                 writeDocs(table);
                 System.out.println("written to docs/benchmarks.md");
             }
@@ -229,6 +231,10 @@ public final class Benchmark {
         List<String> cmd = new ArrayList<>();
         cmd.add(javaBinary());
         cmd.addAll(lambdaJvmFlags());
+        if (options.containsKey("jfr")) {
+            cmd.add("-XX:StartFlightRecording=settings=profile,filename="
+                    + work.resolve("warm-" + handler.substring(handler.lastIndexOf('.') + 1) + ".jfr"));
+        }
         cmd.addAll(List.of("-cp", classPath, LambdaLauncher.class.getName(), "warm", handler, users.toString(),
                 String.valueOf(warmup), String.valueOf(requests)));
         Map<String, Double> r = launch(cmd, childEnv);
