@@ -46,7 +46,8 @@ import java.util.zip.ZipInputStream;
  * (200), {@code --requests N} (2000), {@code --memory MB} (1024, as template.yaml),
  * {@code --user totp|plain|auto} (auto: TOTP, or no-2FA when the TOTP path does not answer 200),
  * {@code --no-write} (print only), {@code --cold-only}, {@code --zip FILE} (another build of the artifact),
- * {@code --jfr} (flight recordings of the warm runs in target/bench).
+ * {@code --jfr} (flight recordings of the warm runs in target/bench), {@code --aot-train} (experiment:
+ * cold runs with an AOT cache trained on one cold run).
  */
 public final class Benchmark {
 
@@ -81,7 +82,7 @@ public final class Benchmark {
                 throw new IllegalArgumentException("unknown argument " + a);
             }
             String key = a.substring(2);
-            if (key.equals("no-write") || key.equals("cold-only") || key.equals("jfr")) {
+            if (key.equals("no-write") || key.equals("cold-only") || key.equals("jfr") || key.equals("aot-train")) {
                 options.put(key, "true");
             } else if (key.contains("=")) {
                 options.put(key.substring(0, key.indexOf('=')), key.substring(key.indexOf('=') + 1));
@@ -100,6 +101,9 @@ public final class Benchmark {
                 "-XX:MaxHeapSize=" + (kb * 85 / 100) + "k", "-XX:MaxMetaspaceSize=" + (kb * 10 / 100) + "k",
                 "-XX:ReservedCodeCacheSize=" + (kb * 5 / 100) + "k", "-Djava.net.preferIPv4Stack=true");
     }
+
+    /** Flags added to the cold children only, for experiments (--aot-train). */
+    private final List<String> coldExtraFlags = new ArrayList<>();
 
     private void run() throws Exception {
         long started = System.nanoTime();
@@ -137,6 +141,17 @@ public final class Benchmark {
             String floorToken = admin.createLoginToken(floorUser.userId());
             String plainToken = admin.createLoginToken(plainUser.userId());
             boolean totp = !userMode.equals("plain");
+            if (options.containsKey("aot-train")) {
+                // Experiment: what an AOT cache (JDK 25's successor of AppCDS) would give, trained on one cold run.
+                Path cache = work.resolve("app.aot");
+                Files.deleteIfExists(cache);
+                coldExtraFlags.add("-XX:AOTCacheOutput=" + cache);
+                cold(HANDLER, plainUser.userId(), plainToken, "aot-training", null, null);
+                coldExtraFlags.clear();
+                coldExtraFlags.add("-XX:AOTCache=" + cache);
+                notes.add("Experiment: cold JVMs (ours and the floor) ran with an AOT cache trained on one cold run of ours ("
+                        + String.join(" ", coldExtraFlags) + "); not what Lambda runs.");
+            }
             for (int i = 0; i < runs + 1; i++) {
                 Map<String, Double> r;
                 if (totp) {
@@ -188,7 +203,7 @@ public final class Benchmark {
             System.out.println();
             System.out.println(table);
             if (!options.containsKey("no-write") && !options.containsKey("zip") && !options.containsKey("cold-only")
-                    && !options.containsKey("jfr")) {
+                    && !options.containsKey("jfr") && !options.containsKey("aot-train")) {
                 writeDocs(table);
                 System.out.println("written to docs/benchmarks.md");
             }
@@ -209,7 +224,10 @@ public final class Benchmark {
             throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>();
         cmd.add(javaBinary());
-        cmd.addAll(lambdaJvmFlags());
+        lambdaJvmFlags().stream()
+                .filter(f -> coldExtraFlags.isEmpty() || !f.startsWith("-Xshare")) // AOT cache flags exclude -Xshare
+                .forEach(cmd::add);
+        cmd.addAll(coldExtraFlags);
         Map<String, String> env = new LinkedHashMap<>(childEnv);
         if (classLog != null) {
             Files.deleteIfExists(classLog);
@@ -329,12 +347,31 @@ public final class Benchmark {
             }
         }
         List<String> entries = new ArrayList<>();
-        entries.add(lambda.toString());
+        boolean jarsOnly = options.containsKey("aot-train"); // CDS/AOT caches refuse directories on the class path
+        entries.add(jarsOnly ? jar(lambda, "lambda-classes.jar", "dev") : lambda.toString());
         try (Stream<Path> jars = Files.list(lambda.resolve("lib"))) {
             jars.map(Path::toString).filter(s -> s.endsWith(".jar")).sorted().forEach(entries::add);
         }
-        entries.add(launcher.toString());
+        entries.add(jarsOnly ? jar(launcher, "launcher.jar", "dev") : launcher.toString());
         classPath = String.join(":", entries);
+    }
+
+    /** Packs {@code dir/top} into {@code work/name} with the JDK's jar tool, then empties {@code dir} of it. */
+    private String jar(Path dir, String name, String top) throws IOException {
+        Path jar = work.resolve(name);
+        Files.deleteIfExists(jar);
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jar").toString(),
+                "cf", jar.toString(), "-C", dir.toString(), top).inheritIO().start();
+        try {
+            if (p.waitFor() != 0) {
+                throw new IOException("jar failed for " + dir);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(e);
+        }
+        deleteTree(dir.resolve(top));
+        return jar.toString();
     }
 
     // ---- users ----
