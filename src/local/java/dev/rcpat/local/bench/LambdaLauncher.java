@@ -8,6 +8,7 @@ import dev.rcpat.pipeline.AwsCallCounter;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -21,7 +22,8 @@ import java.util.Map;
  *
  * <pre>
  * cold: LambdaLauncher cold HANDLER_CLASS           (env BENCH_USER, BENCH_TOKEN, BENCH_NAME, [BENCH_TOTP])
- * warm: LambdaLauncher warm HANDLER_CLASS USERS_FILE WARMUP COUNT   (USERS_FILE: "userId token" per line)
+ * warm: LambdaLauncher warm HANDLER_CLASS USERS_FILE [HANDLER_CLASS USERS_FILE ...] WARMUP COUNT
+ *       (USERS_FILE: "userId token" per line; figures prefixed 0., 1., ... per handler)
  * </pre>
  * Uses only the JDK and classes that are in the Lambda zip, so it loads nothing the function would not.
  */
@@ -32,7 +34,15 @@ public final class LambdaLauncher {
     public static void main(String[] args) throws Exception {
         switch (args[0]) {
             case "cold" -> cold(args[1]);
-            case "warm" -> warm(args[1], Path.of(args[2]), Integer.parseInt(args[3]), Integer.parseInt(args[4]));
+            case "warm" -> {
+                List<String> classes = new ArrayList<>();
+                List<Path> files = new ArrayList<>();
+                for (int i = 1; i + 1 < args.length - 2; i += 2) {
+                    classes.add(args[i]);
+                    files.add(Path.of(args[i + 1]));
+                }
+                warm(classes, files, Integer.parseInt(args[args.length - 2]), Integer.parseInt(args[args.length - 1]));
+            }
             default -> throw new IllegalArgumentException("mode: cold | warm");
         }
     }
@@ -60,38 +70,61 @@ public final class LambdaLauncher {
         System.out.flush();
     }
 
-    private static void warm(String handlerClass, Path usersFile, int warmup, int count) throws Exception {
-        List<String[]> users = Files.readAllLines(usersFile).stream()
-                .filter(l -> !l.isBlank()).map(l -> l.trim().split(" ")).toList();
-        RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> handler = newHandler(handlerClass);
-        long[] nanos = new long[count];
-        int minCalls = Integer.MAX_VALUE;
-        int maxCalls = 0;
-        int failures = 0;
-        String firstFailure = "";
+    /**
+     * Handlers take turns, request by request, in this one JVM: the same JIT state, heap,
+     * emulator state and machine noise for each, so the comparison is not biased by order.
+     */
+    private static void warm(List<String> handlerClasses, List<Path> usersFiles, int warmup, int count) throws Exception {
+        int n = handlerClasses.size();
+        List<List<String[]>> users = new ArrayList<>();
+        List<RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent>> handlers = new ArrayList<>();
+        for (int h = 0; h < n; h++) {
+            users.add(Files.readAllLines(usersFiles.get(h)).stream()
+                    .filter(l -> !l.isBlank()).map(l -> l.trim().split(" ")).toList());
+            handlers.add(newHandler(handlerClasses.get(h)));
+        }
+        long[][] nanos = new long[n][count];
+        int[] minCalls = new int[n];
+        int[] maxCalls = new int[n];
+        int[] failures = new int[n];
+        String[] firstFailure = new String[n];
+        Arrays.fill(minCalls, Integer.MAX_VALUE);
         for (int i = 0; i < warmup + count; i++) {
-            String[] u = users.get(i % users.size());
-            APIGatewayProxyRequestEvent event = event(u[0], u[1], "bench-" + i, null);
-            long t0 = System.nanoTime();
-            APIGatewayProxyResponseEvent response = handler.handleRequest(event, null);
-            long t1 = System.nanoTime();
-            int calls = AwsCallCounter.dynamoDbCalls();
-            if (response.getStatusCode() != 200) {
-                if (failures++ == 0) {
-                    firstFailure = response.getStatusCode() + ":" + java.net.URLEncoder.encode(response.getBody(), java.nio.charset.StandardCharsets.UTF_8);
+            for (int h = 0; h < n; h++) {
+                String[] u = users.get(h).get(i % users.get(h).size());
+                APIGatewayProxyRequestEvent event = event(u[0], u[1], "bench-" + i, null);
+                long t0 = System.nanoTime();
+                APIGatewayProxyResponseEvent response = handlers.get(h).handleRequest(event, null);
+                long t1 = System.nanoTime();
+                int calls = AwsCallCounter.dynamoDbCalls();
+                if (response.getStatusCode() != 200 && failures[h]++ == 0) {
+                    firstFailure[h] = response.getStatusCode() + ":" + java.net.URLEncoder.encode(
+                            String.valueOf(response.getBody()), java.nio.charset.StandardCharsets.UTF_8);
+                }
+                if (i >= warmup) {
+                    nanos[h][i - warmup] = t1 - t0;
+                    minCalls[h] = Math.min(minCalls[h], calls);
+                    maxCalls[h] = Math.max(maxCalls[h], calls);
                 }
             }
-            if (i >= warmup) {
-                nanos[i - warmup] = t1 - t0;
-                minCalls = Math.min(minCalls, calls);
-                maxCalls = Math.max(maxCalls, calls);
+        }
+        StringBuilder line = new StringBuilder("BENCH");
+        for (int h = 0; h < n; h++) {
+            long[] sorted = nanos[h];
+            Arrays.sort(sorted);
+            String p = " " + h + ".";
+            line.append(p).append("p50=").append(ms(percentile(sorted, 50)))
+                    .append(p).append("p95=").append(ms(percentile(sorted, 95)))
+                    .append(p).append("p99=").append(ms(percentile(sorted, 99)))
+                    .append(p).append("max=").append(ms(sorted[sorted.length - 1]))
+                    .append(p).append("minCalls=").append(minCalls[h])
+                    .append(p).append("maxCalls=").append(maxCalls[h])
+                    .append(p).append("failures=").append(failures[h]);
+            if (failures[h] > 0) {
+                line.append(p).append("firstFailure=").append(firstFailure[h]);
             }
         }
-        Arrays.sort(nanos);
-        System.out.println("BENCH p50=" + ms(percentile(nanos, 50)) + " p95=" + ms(percentile(nanos, 95))
-                + " p99=" + ms(percentile(nanos, 99)) + " max=" + ms(nanos[nanos.length - 1])
-                + " minCalls=" + minCalls + " maxCalls=" + maxCalls + " failures=" + failures
-                + (failures == 0 ? "" : " firstFailure=" + firstFailure));
+        System.out.println(line);
         System.out.flush();
     }
 
