@@ -4,6 +4,7 @@ import dev.rcpat.aws.AwsClients;
 import dev.rcpat.aws.AwsEnvironment;
 import dev.rcpat.config.Settings;
 import dev.rcpat.mail.CodeMailer;
+import dev.rcpat.mail.LazyCodeMailer;
 import dev.rcpat.mail.SesCodeMailer;
 import dev.rcpat.pipeline.Pipeline;
 import dev.rcpat.pipeline.RequestLog;
@@ -11,6 +12,7 @@ import dev.rcpat.store.DynamoDbUserStore;
 import dev.rcpat.store.UserStore;
 import dev.rcpat.tokens.TokenGenerator;
 import dev.rcpat.twofactor.TwoFactorCheck;
+import org.crac.Core;
 import software.amazon.awssdk.http.SdkHttpClient;
 
 import java.security.SecureRandom;
@@ -31,6 +33,8 @@ public final class Services {
     private final RequestLog log;
     private final TokenGenerator tokens;
     private final Pipeline pipeline;
+    /** Held here because CRaC holds registered resources weakly. */
+    private Priming priming;
 
     public Services(Settings settings, UserStore store, CodeMailer mailer, Clock clock, RequestLog log) {
         this.settings = settings;
@@ -49,8 +53,13 @@ public final class Services {
             synchronized (Services.class) {
                 s = fromEnvironment;
                 if (s == null) {
-                    s = fromEnvironment = build(Settings.fromEnvironment(), AwsEnvironment.fromEnvironment(),
+                    s = build(Settings.fromEnvironment(), AwsEnvironment.fromEnvironment(),
                             Clock.systemUTC(), RequestLog.toStandardOut());
+                    // SnapStart runs the priming before the snapshot and refreshes after each restore;
+                    // without CRaC (local runs, on-demand Lambda) registering does nothing.
+                    s.priming = new Priming(s);
+                    Core.getGlobalContext().register(s.priming);
+                    fromEnvironment = s;
                 }
             }
         }
@@ -62,7 +71,7 @@ public final class Services {
         SdkHttpClient http = AwsClients.httpClient();
         UserStore store = new DynamoDbUserStore(AwsClients.dynamoDb(aws, http),
                 settings.usersTable(), settings.permissionsTable());
-        CodeMailer mailer = new SesCodeMailer(AwsClients.ses(aws, http), settings.senderAddress());
+        CodeMailer mailer = new LazyCodeMailer(() -> new SesCodeMailer(AwsClients.ses(aws, http), settings.senderAddress()));
         return new Services(settings, store, mailer, clock, log);
     }
 

@@ -91,7 +91,7 @@ public final class ApiRequest {
     public ObjectNode bodyObject() throws ApiError {
         String raw = event.getBody();
         if (raw == null || raw.isEmpty()) {
-            return Json.MAPPER.createObjectNode();
+            return JsonCodec.newObject();
         }
         if (Boolean.TRUE.equals(event.getIsBase64Encoded())) {
             try {
@@ -108,11 +108,11 @@ public final class ApiRequest {
             return formToObject(raw);
         }
         if (raw.isBlank()) {
-            return Json.MAPPER.createObjectNode();
+            return JsonCodec.newObject();
         }
         JsonNode node;
         try {
-            node = Json.MAPPER.readTree(raw);
+            node = JsonCodec.parse(raw);
         } catch (JsonProcessingException e) {
             throw ApiError.invalidParams("The request body is not valid JSON");
         }
@@ -124,7 +124,7 @@ public final class ApiRequest {
 
     /** Form fields become strings, except the literals true/false, which Rocket.Chat's clients send for booleans. */
     private static ObjectNode formToObject(String raw) throws ApiError {
-        ObjectNode out = Json.MAPPER.createObjectNode();
+        ObjectNode out = JsonCodec.newObject();
         for (String pair : raw.split("&")) {
             if (pair.isEmpty()) {
                 continue;

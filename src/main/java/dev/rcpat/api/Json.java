@@ -1,19 +1,18 @@
 package dev.rcpat.api;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-/** The one ObjectMapper of the process: building it is costly, using it is thread-safe. */
+/**
+ * The one ObjectMapper of the process, for tests and tools. The request path uses
+ * {@link JsonCodec}: building and first using an ObjectMapper is a large part of a cold start.
+ */
 public final class Json {
     public static final ObjectMapper MAPPER = new ObjectMapper();
 
     private Json() { }
 
+    /** Same text as {@link JsonCodec#write}; prefer that one on the request path. */
     public static String write(Object value) {
-        try {
-            return MAPPER.writeValueAsString(value);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("unserializable response", e);
-        }
+        return JsonCodec.write(value);
     }
 }

@@ -1,9 +1,11 @@
 package dev.rcpat.aws;
 
 import dev.rcpat.pipeline.AwsCallCounter;
+import software.amazon.awssdk.awscore.defaultsmode.DefaultsMode;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.profiles.ProfileFile;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.ses.SesClient;
 
@@ -16,6 +18,8 @@ import java.time.Duration;
  */
 public final class AwsClients {
 
+    private static final ProfileFile NO_PROFILE = ProfileFile.aggregator().build();
+
     private AwsClients() { }
 
     public static SdkHttpClient httpClient() {
@@ -27,6 +31,9 @@ public final class AwsClients {
 
     private static ClientOverrideConfiguration overrides(AwsCallCounter counter) {
         return ClientOverrideConfiguration.builder()
+                // No ~/.aws/config or credentials file: region and credentials are explicit, and
+                // the settings a profile could change are set below. Spares reading the files.
+                .defaultProfileFileSupplier(() -> NO_PROFILE)
                 .addExecutionInterceptor(counter)
                 .apiCallAttemptTimeout(Duration.ofSeconds(3))
                 .apiCallTimeout(Duration.ofSeconds(8))
@@ -36,6 +43,10 @@ public final class AwsClients {
     public static DynamoDbClient dynamoDb(AwsEnvironment env, SdkHttpClient http) {
         var builder = DynamoDbClient.builder()
                 .region(env.region())
+                .defaultsMode(DefaultsMode.LEGACY)
+                .dualstackEnabled(false)
+                .fipsEnabled(false)
+                .endpointDiscoveryEnabled(false)
                 .credentialsProvider(env.credentials())
                 .httpClient(http)
                 .overrideConfiguration(overrides(AwsCallCounter.dynamoDb()));
@@ -48,6 +59,9 @@ public final class AwsClients {
     public static SesClient ses(AwsEnvironment env, SdkHttpClient http) {
         var builder = SesClient.builder()
                 .region(env.region())
+                .defaultsMode(DefaultsMode.LEGACY)
+                .dualstackEnabled(false)
+                .fipsEnabled(false)
                 .credentialsProvider(env.credentials())
                 .httpClient(http)
                 .overrideConfiguration(overrides(AwsCallCounter.ses()));

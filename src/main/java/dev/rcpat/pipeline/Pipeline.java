@@ -4,7 +4,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import dev.rcpat.api.ApiError;
 import dev.rcpat.api.ApiRequest;
-import dev.rcpat.api.Json;
+import dev.rcpat.api.JsonCodec;
 import dev.rcpat.auth.Authenticator;
 import dev.rcpat.config.Settings;
 import dev.rcpat.domain.StoredToken;
@@ -86,7 +86,7 @@ public final class Pipeline {
         return new APIGatewayProxyResponseEvent()
                 .withStatusCode(status)
                 .withHeaders(JSON_HEADERS)
-                .withBody(Json.write(body));
+                .withBody(JsonCodec.write(body));
     }
 
     private Call authenticate(Route route, ApiRequest request) throws ApiError, StoreUnavailableException {

@@ -1,6 +1,6 @@
 package dev.rcpat.pipeline;
 
-import dev.rcpat.api.Json;
+import dev.rcpat.api.JsonCodec;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -39,7 +39,7 @@ public final class RequestLog {
         if (cause != null) {
             line.put("cause", cause);
         }
-        sink.accept(Json.write(line));
+        sink.accept(JsonCodec.write(line));
     }
 
     /** An audit event: {@code action} is created, regenerated or removed. */
@@ -54,6 +54,6 @@ public final class RequestLog {
         line.put("sourceIp", sourceIp);
         line.put("userAgent", userAgent);
         line.put("requestId", requestId);
-        sink.accept(Json.write(line));
+        sink.accept(JsonCodec.write(line));
     }
 }

@@ -1,0 +1,204 @@
+package dev.rcpat.local.bench;
+
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
+import dev.rcpat.pipeline.AwsCallCounter;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The child process of the benchmark: starts a handler class the way Lambda's Java runtime does
+ * (load the class by name, no-arg constructor = init, then {@code handleRequest} with an API
+ * Gateway proxy event) on the deployment artifact's class path only, and prints one line
+ * {@code BENCH key=value ...} for the parent.
+ *
+ * <pre>
+ * cold: LambdaLauncher cold HANDLER_CLASS           (env BENCH_USER, BENCH_TOKEN, BENCH_NAME, [BENCH_TOTP])
+ * warm: LambdaLauncher warm HANDLER_CLASS USERS_FILE [HANDLER_CLASS USERS_FILE ...] WARMUP COUNT
+ *       (USERS_FILE: "userId token" per line; figures prefixed 0., 1., ... per handler)
+ * </pre>
+ * Uses only the JDK and classes that are in the Lambda zip, so it loads nothing the function would not.
+ */
+public final class LambdaLauncher {
+
+    private LambdaLauncher() { }
+
+    public static void main(String[] args) throws Exception {
+        switch (args[0]) {
+            case "cold" -> cold(args[1]);
+            case "warm" -> {
+                List<String> classes = new ArrayList<>();
+                List<Path> files = new ArrayList<>();
+                for (int i = 1; i + 1 < args.length - 2; i += 2) {
+                    classes.add(args[i]);
+                    files.add(Path.of(args[i + 1]));
+                }
+                warm(classes, files, Integer.parseInt(args[args.length - 2]), Integer.parseInt(args[args.length - 1]));
+            }
+            default -> throw new IllegalArgumentException("mode: cold | warm");
+        }
+    }
+
+    private static void cold(String handlerClass) throws Exception {
+        String classLog = System.getenv("BENCH_CLASSLOG");
+        long classesAtMain = loadedClasses(classLog);
+        long t0 = System.nanoTime();
+        RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> handler = newHandler(handlerClass);
+        long t1 = System.nanoTime();
+        long classesAfterInit = loadedClasses(classLog);
+        APIGatewayProxyRequestEvent event = event(System.getenv("BENCH_USER"), System.getenv("BENCH_TOKEN"),
+                System.getenv("BENCH_NAME"), System.getenv("BENCH_TOTP"));
+        long t2 = System.nanoTime();
+        APIGatewayProxyResponseEvent response = handler.handleRequest(event, null);
+        long t3 = System.nanoTime();
+        int calls = AwsCallCounter.dynamoDbCalls();
+        long classesAfterInvoke = loadedClasses(classLog);
+        System.out.println("BENCH initMs=" + ms(t1 - t0) + " invokeMs=" + ms(t3 - t2)
+                + " status=" + response.getStatusCode() + " dynamodbCalls=" + calls
+                + " vmHwmKb=" + vmHwmKb() + " cpuMs=" + cpuMs()
+                + " classesAtMain=" + classesAtMain + " classesInit=" + (classesAfterInit - classesAtMain)
+                + " classesInvoke=" + (classesAfterInvoke - classesAfterInit)
+                + (response.getStatusCode() == 200 ? "" : " body=" + java.net.URLEncoder.encode(response.getBody(), java.nio.charset.StandardCharsets.UTF_8)));
+        System.out.flush();
+    }
+
+    /**
+     * Handlers take turns, request by request, in this one JVM: the same JIT state, heap,
+     * emulator state and machine noise for each, so the comparison is not biased by order.
+     */
+    private static void warm(List<String> handlerClasses, List<Path> usersFiles, int warmup, int count) throws Exception {
+        int n = handlerClasses.size();
+        List<List<String[]>> users = new ArrayList<>();
+        List<RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent>> handlers = new ArrayList<>();
+        for (int h = 0; h < n; h++) {
+            users.add(Files.readAllLines(usersFiles.get(h)).stream()
+                    .filter(l -> !l.isBlank()).map(l -> l.trim().split(" ")).toList());
+            handlers.add(newHandler(handlerClasses.get(h)));
+        }
+        long[][] nanos = new long[n][count];
+        int[] minCalls = new int[n];
+        int[] maxCalls = new int[n];
+        int[] failures = new int[n];
+        String[] firstFailure = new String[n];
+        Arrays.fill(minCalls, Integer.MAX_VALUE);
+        for (int i = 0; i < warmup + count; i++) {
+            for (int h = 0; h < n; h++) {
+                String[] u = users.get(h).get(i % users.get(h).size());
+                APIGatewayProxyRequestEvent event = event(u[0], u[1], "bench-" + i, null);
+                long t0 = System.nanoTime();
+                APIGatewayProxyResponseEvent response = handlers.get(h).handleRequest(event, null);
+                long t1 = System.nanoTime();
+                int calls = AwsCallCounter.dynamoDbCalls();
+                if (response.getStatusCode() != 200 && failures[h]++ == 0) {
+                    firstFailure[h] = response.getStatusCode() + ":" + java.net.URLEncoder.encode(
+                            String.valueOf(response.getBody()), java.nio.charset.StandardCharsets.UTF_8);
+                }
+                if (i >= warmup) {
+                    nanos[h][i - warmup] = t1 - t0;
+                    minCalls[h] = Math.min(minCalls[h], calls);
+                    maxCalls[h] = Math.max(maxCalls[h], calls);
+                }
+            }
+        }
+        StringBuilder line = new StringBuilder("BENCH");
+        for (int h = 0; h < n; h++) {
+            long[] sorted = nanos[h];
+            Arrays.sort(sorted);
+            String p = " " + h + ".";
+            line.append(p).append("p50=").append(ms(percentile(sorted, 50)))
+                    .append(p).append("p95=").append(ms(percentile(sorted, 95)))
+                    .append(p).append("p99=").append(ms(percentile(sorted, 99)))
+                    .append(p).append("max=").append(ms(sorted[sorted.length - 1]))
+                    .append(p).append("minCalls=").append(minCalls[h])
+                    .append(p).append("maxCalls=").append(maxCalls[h])
+                    .append(p).append("failures=").append(failures[h]);
+            if (failures[h] > 0) {
+                line.append(p).append("firstFailure=").append(firstFailure[h]);
+            }
+        }
+        System.out.println(line);
+        System.out.flush();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> newHandler(String name)
+            throws ReflectiveOperationException {
+        Class<?> type = Class.forName(name);
+        return (RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent>)
+                type.getDeclaredConstructor().newInstance();
+    }
+
+    /** The event API Gateway's REST proxy integration sends for a generate request. */
+    static APIGatewayProxyRequestEvent event(String userId, String token, String tokenName, String totpCode) {
+        Map<String, String> headers = new HashMap<>();
+        headers.put("X-User-Id", userId);
+        headers.put("X-Auth-Token", token);
+        headers.put("Content-Type", "application/json");
+        headers.put("User-Agent", "rcpat-bench/1.0");
+        headers.put("X-Bench-Token-Name", tokenName); // read by the floor, which parses no JSON
+        if (totpCode != null && !totpCode.isEmpty()) {
+            headers.put("x-2fa-code", totpCode);
+            headers.put("x-2fa-method", "totp");
+        }
+        APIGatewayProxyRequestEvent.RequestIdentity identity = new APIGatewayProxyRequestEvent.RequestIdentity();
+        identity.setSourceIp("203.0.113.20");
+        identity.setUserAgent("rcpat-bench/1.0");
+        APIGatewayProxyRequestEvent.ProxyRequestContext ctx = new APIGatewayProxyRequestEvent.ProxyRequestContext();
+        ctx.setIdentity(identity);
+        ctx.setRequestId("bench-" + tokenName);
+        ctx.setHttpMethod("POST");
+        ctx.setStage("prod");
+        return new APIGatewayProxyRequestEvent()
+                .withHttpMethod("POST")
+                .withPath("/api/v1/users.generatePersonalAccessToken")
+                .withResource("/api/v1/users.generatePersonalAccessToken")
+                .withHeaders(headers)
+                .withBody("{\"tokenName\":\"" + tokenName + "\",\"bypassTwoFactor\":false}")
+                .withIsBase64Encoded(false)
+                .withRequestContext(ctx);
+    }
+
+    /** Lines of the -Xlog:class+load file so far (0 when not logging classes). */
+    private static long loadedClasses(String classLog) throws IOException {
+        if (classLog == null) {
+            return 0;
+        }
+        try (var lines = Files.lines(Path.of(classLog))) {
+            return lines.count();
+        }
+    }
+
+    /** Peak resident set size of this process so far. */
+    private static long vmHwmKb() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+            if (line.startsWith("VmHWM:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", ""));
+            }
+        }
+        return -1;
+    }
+
+    /** CPU time of this process so far, all threads (user + system; 10 ms ticks): steadier than wall time on a busy machine. */
+    private static long cpuMs() throws IOException {
+        String stat = Files.readString(Path.of("/proc/self/stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10; // utime, stime (fields 14, 15)
+    }
+
+    static long percentile(long[] sorted, int p) {
+        int index = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
+        return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
+    }
+
+    private static String ms(long nanos) {
+        return String.format("%.2f", nanos / 1e6);
+    }
+}

@@ -1,0 +1,95 @@
+package dev.rcpat;
+
+import dev.rcpat.testing.Api;
+import dev.rcpat.testing.LogCapture;
+import dev.rcpat.testing.LogSecretScan;
+import dev.rcpat.testing.TestStack;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+import java.security.SecureRandom;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The SnapStart hooks against the emulators: priming leaves no data behind, a restore renews the randomness. */
+@ExtendWith(LogSecretScan.class)
+class PrimingIT {
+
+    final TestStack stack = TestStack.get();
+
+    @Test
+    void primingRunsTheRequestPathAndLeavesTheTablesAsTheyWere() throws Exception {
+        Services services = stack.services();
+        // Some data for the priming to (not) touch.
+        stack.admin().createLoginToken(stack.admin().createUser(
+                dev.rcpat.local.UserAdmin.NewUser.named("prime-" + dev.rcpat.local.UserAdmin.newUserId())).userId());
+        List<Map<String, AttributeValue>> usersBefore = scan(stack.usersTable());
+        List<Map<String, AttributeValue>> permissionsBefore = scan(stack.permissionsTable());
+        int linesBefore = LogCapture.lines().size();
+
+        new Priming(services).beforeCheckpoint(null);
+
+        assertEquals(usersBefore, scan(stack.usersTable()));
+        assertEquals(permissionsBefore, scan(stack.permissionsTable()));
+        assertTrue(scan(stack.usersTable()).stream().noneMatch(i -> i.get("_id").s().equals(Priming.NO_SUCH_USER)));
+        // The real pipeline ran: one BatchGetItem round trip, answered 401, logged as a priming request.
+        List<String> lines = LogCapture.lines().subList(linesBefore, LogCapture.lines().size());
+        assertEquals(1, lines.size(), lines.toString());
+        var line = Api.json(lines.get(0));
+        assertEquals("request", line.get("log").asText());
+        assertEquals("users.generatePersonalAccessToken", line.get("route").asText());
+        assertEquals(401, line.get("status").asInt());
+        assertEquals("unauthorized", line.get("errorType").asText());
+        assertEquals(1, line.get("dynamodbCalls").asInt());
+        assertEquals(Priming.REQUEST_ID, line.get("requestId").asText());
+    }
+
+    @Test
+    void afterRestoreEnvironmentsNoLongerShareTheGeneratorState() throws Exception {
+        Services first = stack.services();
+        Services second = stack.services();
+        // Two environments restored from one snapshot: the same generator state.
+        first.tokens().reseed(snapshotState());
+        second.tokens().reseed(snapshotState());
+        assertEquals(first.tokens().newToken(), second.tokens().newToken(), "the simulated shared state");
+
+        first.tokens().reseed(snapshotState());
+        second.tokens().reseed(snapshotState());
+        new Priming(first).afterRestore(null);
+        new Priming(second).afterRestore(null);
+        String a = LogCapture.secret(first.tokens().newToken());
+        String b = LogCapture.secret(second.tokens().newToken());
+        assertNotEquals(a, b);
+        assertTrue(a.matches("^[A-Za-z0-9_-]{43}$"), a);
+    }
+
+    @Test
+    void primingIsBestEffortWhenDynamoDbIsUnreachable() throws Exception {
+        Services offline = Services.build(dev.rcpat.config.Settings.from(stack.environment(Map.of())),
+                dev.rcpat.aws.AwsEnvironment.emulators(java.net.URI.create("http://127.0.0.1:" + dev.rcpat.local.Emulators.freePort()),
+                        stack.emulators().sesEndpoint()),
+                java.time.Clock.systemUTC(), new dev.rcpat.pipeline.RequestLog(LogCapture::record));
+        int linesBefore = LogCapture.lines().size();
+        new Priming(offline).beforeCheckpoint(null); // must not throw: a failed priming must not fail the snapshot
+        var line = Api.json(LogCapture.lines().get(linesBefore));
+        assertEquals(503, line.get("status").asInt());
+    }
+
+    private static SecureRandom snapshotState() throws Exception {
+        SecureRandom r = SecureRandom.getInstance("SHA1PRNG");
+        r.setSeed(42);
+        return r;
+    }
+
+    private List<Map<String, AttributeValue>> scan(String table) {
+        return stack.dynamo().scanPaginator(b -> b.tableName(table).consistentRead(true)).items().stream()
+                .sorted(Comparator.comparing(i -> i.get("_id").s()))
+                .toList();
+    }
+}
