@@ -62,9 +62,9 @@ public final class Priming implements Resource {
     @Override
     public void afterRestore(Context<? extends Resource> context) {
         // Every restored environment starts from the same snapshot: a generator state in it
-        // would give the same tokens everywhere. (HTTP connections need nothing: the JDK's
+        // would give the same tokens and email codes everywhere. (HTTP connections need nothing: the JDK's
         // keep-alive cache never hands out one idle longer than its keep-alive time, 5 s.)
-        services.tokens().reseed(freshRandom.get());
+        services.random().reseed(freshRandom.get());
     }
 
     /** Runs the request paths once. Best effort: a failure here must not fail the snapshot. */

@@ -1,5 +1,6 @@
 package dev.rcpat;
 
+import dev.rcpat.auth.RandomSource;
 import dev.rcpat.aws.AwsClients;
 import dev.rcpat.aws.AwsEnvironment;
 import dev.rcpat.config.Settings;
@@ -31,6 +32,7 @@ public final class Services {
     private final CodeMailer mailer;
     private final Clock clock;
     private final RequestLog log;
+    private final RandomSource random;
     private final TokenGenerator tokens;
     private final Pipeline pipeline;
     /** Held here because CRaC holds registered resources weakly. */
@@ -42,8 +44,9 @@ public final class Services {
         this.mailer = mailer;
         this.clock = clock;
         this.log = log;
-        this.tokens = new TokenGenerator(new SecureRandom());
-        this.pipeline = new Pipeline(settings, store, new TwoFactorCheck(settings, mailer), clock, log);
+        this.random = new RandomSource(new SecureRandom());
+        this.tokens = new TokenGenerator(random);
+        this.pipeline = new Pipeline(settings, store, new TwoFactorCheck(settings, mailer, random), clock, log);
     }
 
     /** The process-wide instance configured from environment variables (what Lambda runs). */
@@ -93,6 +96,11 @@ public final class Services {
 
     public RequestLog log() {
         return log;
+    }
+
+    /** The generator behind tokens and email codes (renewed after a SnapStart restore). */
+    public RandomSource random() {
+        return random;
     }
 
     public TokenGenerator tokens() {

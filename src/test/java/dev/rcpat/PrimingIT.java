@@ -55,12 +55,12 @@ class PrimingIT {
         Services first = stack.services();
         Services second = stack.services();
         // Two environments restored from one snapshot: the same generator state.
-        first.tokens().reseed(snapshotState());
-        second.tokens().reseed(snapshotState());
+        first.random().reseed(snapshotState());
+        second.random().reseed(snapshotState());
         assertEquals(first.tokens().newToken(), second.tokens().newToken(), "the simulated shared state");
 
-        first.tokens().reseed(snapshotState());
-        second.tokens().reseed(snapshotState());
+        first.random().reseed(snapshotState());
+        second.random().reseed(snapshotState());
         new Priming(first).afterRestore(null);
         new Priming(second).afterRestore(null);
         String a = LogCapture.secret(first.tokens().newToken());

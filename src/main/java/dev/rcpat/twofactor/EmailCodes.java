@@ -1,23 +1,23 @@
 package dev.rcpat.twofactor;
 
 import at.favre.lib.crypto.bcrypt.BCrypt;
+import dev.rcpat.auth.RandomSource;
 
 import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
 
 /** Email codes: 6 random digits, kept only as a bcrypt (cost 10) hash, as Rocket.Chat keeps them. */
 final class EmailCodes {
 
     static final int BCRYPT_COST = 10;
 
-    private final SecureRandom random;
+    private final RandomSource random;
 
-    EmailCodes(SecureRandom random) {
+    EmailCodes(RandomSource random) {
         this.random = random;
     }
 
     String newCode() {
-        return String.format("%06d", random.nextInt(1_000_000));
+        return String.format("%06d", random.get().nextInt(1_000_000));
     }
 
     static String hash(String code) {

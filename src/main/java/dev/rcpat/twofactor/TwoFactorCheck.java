@@ -1,6 +1,7 @@
 package dev.rcpat.twofactor;
 
 import dev.rcpat.api.ApiError;
+import dev.rcpat.auth.RandomSource;
 import dev.rcpat.config.Settings;
 import dev.rcpat.domain.User;
 import dev.rcpat.mail.CodeMailer;
@@ -10,7 +11,6 @@ import dev.rcpat.pipeline.TwoFactorPass;
 import dev.rcpat.store.StoreUnavailableException;
 import dev.rcpat.store.UserWrite;
 
-import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -32,11 +32,7 @@ public final class TwoFactorCheck implements TwoFactorGate {
     private final TotpCheck totp;
     private final EmailCheck email;
 
-    public TwoFactorCheck(Settings settings, CodeMailer mailer) {
-        this(settings, mailer, new SecureRandom());
-    }
-
-    public TwoFactorCheck(Settings settings, CodeMailer mailer, SecureRandom random) {
+    public TwoFactorCheck(Settings settings, CodeMailer mailer, RandomSource random) {
         this.settings = settings;
         this.remember = new Remember(settings);
         this.totp = new TotpCheck(settings);

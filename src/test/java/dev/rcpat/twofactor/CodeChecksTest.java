@@ -1,9 +1,12 @@
 package dev.rcpat.twofactor;
 
 import at.favre.lib.crypto.bcrypt.BCrypt;
+import dev.rcpat.auth.RandomSource;
 import dev.rcpat.auth.Secrets;
 import dev.rcpat.config.Settings;
 import org.junit.jupiter.api.Test;
+
+import dev.rcpat.auth.RandomSource;
 
 import java.security.SecureRandom;
 import java.util.HashMap;
@@ -21,7 +24,7 @@ class CodeChecksTest {
 
     @Test
     void emailCodesAreSixDigitsKeptAsBcryptCostTen() {
-        EmailCodes codes = new EmailCodes(new SecureRandom());
+        EmailCodes codes = new EmailCodes(new RandomSource(new SecureRandom()));
         String code = codes.newCode();
         assertTrue(code.matches("^[0-9]{6}$"), code);
         String hash = EmailCodes.hash(code);
@@ -38,12 +41,12 @@ class CodeChecksTest {
 
     @Test
     void leadingZerosAreKept() {
-        EmailCodes codes = new EmailCodes(new SecureRandom() {
+        EmailCodes codes = new EmailCodes(new RandomSource(new SecureRandom() {
             @Override
             public int nextInt(int bound) {
                 return 42;
             }
-        });
+        }));
         assertEquals("000042", codes.newCode());
     }
 

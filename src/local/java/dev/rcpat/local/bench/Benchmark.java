@@ -90,7 +90,7 @@ public final class Benchmark {
                 options.put(key, args[++i]);
             }
         }
-        Path project = Path.of(System.getProperty("user.dir")).toAbsolutePath();
+        Path project = Path.of(System.getenv().getOrDefault("RCPAT_PROJECT_DIR", System.getProperty("user.dir"))).toAbsolutePath();
         new Benchmark(project, options).run();
     }
 
