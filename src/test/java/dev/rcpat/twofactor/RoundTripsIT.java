@@ -1,0 +1,92 @@
+package dev.rcpat.twofactor;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.rcpat.auth.Secrets;
+import dev.rcpat.local.UserAdmin;
+import dev.rcpat.testing.Api;
+import dev.rcpat.testing.LogCapture;
+import dev.rcpat.testing.LogSecretScan;
+import dev.rcpat.testing.MutableClock;
+import dev.rcpat.testing.TestStack;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * The round-trip budget of a successful generate (issues 2, 3 and 6): exactly one DynamoDB read
+ * and one write whatever the second factor — TOTP, password, none, or a bypass token — and one
+ * SES call more when an email code is sent. Counted by the SDK interceptor, per request.
+ */
+@ExtendWith(LogSecretScan.class)
+class RoundTripsIT {
+
+    final TestStack stack = TestStack.get();
+    final MutableClock clock = MutableClock.midStep();
+    final Rig rig = new Rig(stack.services(Map.of(), clock));
+
+    record Login(String userId, String token, UserAdmin.Created created) { }
+
+    Login login(UserAdmin.NewUser spec) {
+        UserAdmin.Created created = stack.admin().createUser(spec);
+        if (created.totpSecret() != null) {
+            LogCapture.secret(created.totpSecret());
+        }
+        return new Login(created.userId(), LogCapture.secret(stack.admin().createLoginToken(created.userId())), created);
+    }
+
+    void assertCalls(Login user, int dynamoDb, int ses) {
+        JsonNode line = Rig.lastRequestLine(user.userId());
+        assertEquals(dynamoDb, line.get("dynamodbCalls").asInt(), line.toString());
+        assertEquals(ses, line.get("sesCalls").asInt(), line.toString());
+    }
+
+    @Test
+    void totpUser() {
+        Login user = login(UserAdmin.NewUser.named("rt-totp-" + UserAdmin.newUserId()).withTotp());
+        String code = LogCapture.secret(AuthenticatorApp.code(user.created().totpSecret(), clock.millis()));
+        Rig.assertToken(rig.generate(user.userId(), user.token(), "totp", code, "{\"tokenName\":\"a\"}", Map.of()));
+        assertCalls(user, 2, 0);
+    }
+
+    @Test
+    void passwordUser() {
+        Login user = login(UserAdmin.NewUser.named("rt-pw-" + UserAdmin.newUserId()).password(LogCapture.secret("rt password")));
+        String digest = LogCapture.secret(Secrets.sha256Hex("rt password"));
+        Rig.assertToken(rig.generate(user.userId(), user.token(), "password", digest, "{\"tokenName\":\"a\"}", Map.of()));
+        assertCalls(user, 2, 0);
+    }
+
+    @Test
+    void userWithoutAnyMethod() {
+        Login user = login(UserAdmin.NewUser.named("rt-none-" + UserAdmin.newUserId()));
+        Rig.assertToken(rig.generate(user.userId(), user.token(), null, "{\"tokenName\":\"a\"}"));
+        assertCalls(user, 2, 0);
+    }
+
+    @Test
+    void bypassTokenOfAPasswordUser() {
+        Login user = login(UserAdmin.NewUser.named("rt-bypass-" + UserAdmin.newUserId()).password(LogCapture.secret("rt password")));
+        String digest = LogCapture.secret(Secrets.sha256Hex("rt password"));
+        Api.Response first = rig.generate(user.userId(), user.token(), "password", digest,
+                "{\"tokenName\":\"bypass\",\"bypassTwoFactor\":true}", Map.of());
+        Rig.assertToken(first);
+        // The bypass token's first use also records lastUsedAt: in the same write, not a third call.
+        Rig.assertToken(rig.generate(user.userId(), first.token(), null, "{\"tokenName\":\"b\"}"));
+        assertCalls(user, 2, 0);
+    }
+
+    @Test
+    void emailUserWhenTheCodeIsSent() {
+        String address = "rt-" + UserAdmin.newUserId().toLowerCase() + "@example.com";
+        Login user = login(UserAdmin.NewUser.named("rt-mail-" + UserAdmin.newUserId()).email(address, true).withEmail2fa());
+        Api.Response challenged = rig.generate(user.userId(), user.token(), null, "{\"tokenName\":\"a\"}");
+        assertEquals("totp-required", challenged.body().path("errorType").asText(), challenged.raw());
+        assertCalls(user, 2, 1);
+        String code = Rig.shownCode(stack.mailbox().to(address).get(0));
+        Rig.assertToken(rig.generate(user.userId(), user.token(), "email", code, "{\"tokenName\":\"a\"}", Map.of()));
+        assertCalls(user, 2, 0);
+    }
+}
