@@ -1,32 +1,16 @@
 package dev.rcpat.entrypoints;
 
-import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestHandler;
-import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
-import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import dev.rcpat.Services;
-import dev.rcpat.pipeline.Pipeline;
-import dev.rcpat.pipeline.Route;
 import dev.rcpat.tokens.ListTokens;
 
 /** {@code GET /api/v1/users.getPersonalAccessTokens}. */
-public final class ListTokensHandler
-        implements RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> {
-
-    private final Pipeline pipeline;
-    private final Route route;
+public final class ListTokensHandler extends RouteHandler {
 
     public ListTokensHandler() {
         this(Services.fromEnvironment());
     }
 
     public ListTokensHandler(Services services) {
-        this.pipeline = services.pipeline();
-        this.route = new ListTokens().route();
-    }
-
-    @Override
-    public APIGatewayProxyResponseEvent handleRequest(APIGatewayProxyRequestEvent event, Context context) {
-        return pipeline.handle(route, event);
+        super(services.pipeline(), new ListTokens().route());
     }
 }
