@@ -8,6 +8,7 @@ import dev.rcpat.local.UserAdmin;
 import dev.rcpat.testing.Api;
 import dev.rcpat.testing.LogCapture;
 import dev.rcpat.testing.LogSecretScan;
+import dev.rcpat.testing.Login;
 import dev.rcpat.testing.MutableClock;
 import dev.rcpat.store.ConditionFailedException;
 import dev.rcpat.store.StoreUnavailableException;
@@ -15,7 +16,6 @@ import dev.rcpat.store.UserStore;
 import dev.rcpat.store.UserWrite;
 import dev.rcpat.testing.TestStack;
 import dev.rcpat.testing.TokenEndpoints;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -35,8 +35,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import static dev.rcpat.testing.Api.auth;
 import static dev.rcpat.testing.Api.json;
 import static dev.rcpat.testing.TokenEndpoints.UNAUTHORIZED;
+import static dev.rcpat.testing.TokenEndpoints.assertAuditLine;
 import static dev.rcpat.testing.TokenEndpoints.assertStatusAndBody;
 import static dev.rcpat.testing.TokenEndpoints.body;
+import static dev.rcpat.testing.TokenEndpoints.notAuthorized;
+import static dev.rcpat.testing.TokenEndpoints.requestLine;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -53,14 +56,9 @@ class RegenerateTokenIT {
     final TestStack stack = TestStack.get();
     final MutableClock clock = MutableClock.startingNow();
     final TokenEndpoints api = new TokenEndpoints(stack.services(Map.of(), clock));
-    String userId;
-    Map<String, String> login;
-
-    @BeforeEach
-    void newUser() {
-        userId = stack.admin().createUser(UserAdmin.NewUser.named("regen-" + UserAdmin.newUserId())).userId();
-        login = auth(userId, LogCapture.secret(stack.admin().createLoginToken(userId)));
-    }
+    final Login user = stack.login(UserAdmin.NewUser.named("regen-" + UserAdmin.newUserId()));
+    final String userId = user.userId();
+    final Map<String, String> login = user.headers();
 
     @Test
     void tenConcurrentRegenerationsLeaveExactlyOneWorkingToken() throws Exception {
@@ -222,9 +220,8 @@ class RegenerateTokenIT {
 
     @Test
     void aUserWithoutThePermissionIsNotAuthorizedEvenForAnUnknownName() {
-        String guestId = stack.admin().createUser(UserAdmin.NewUser.named("guest-" + UserAdmin.newUserId()).roles("guest")).userId();
-        Map<String, String> guest = auth(guestId, LogCapture.secret(stack.admin().createLoginToken(guestId)));
-        assertStatusAndBody(400, TokenLifecycleIT.notAuthorized("regenerateToken"), api.regenerate(guest, body("nope")));
+        Map<String, String> guest = stack.login(UserAdmin.NewUser.named("guest-" + UserAdmin.newUserId()).roles("guest")).headers();
+        assertStatusAndBody(400, notAuthorized("regenerateToken"), api.regenerate(guest, body("nope")));
     }
 
     @Test
@@ -258,28 +255,11 @@ class RegenerateTokenIT {
         api.generate(login, body("audited"));
         String fresh = api.regenerate(login, body("audited")).token();
         List<JsonNode> lines = TokenEndpoints.auditLines(userId);
-        JsonNode last = lines.get(lines.size() - 1);
-        assertEquals("regenerated", last.get("action").asText());
-        assertEquals(userId, last.get("userId").asText());
-        assertEquals("audited", last.get("tokenName").asText());
-        assertEquals(fresh.substring(37), last.get("lastTokenPart").asText());
-        assertEquals("203.0.113.10", last.get("sourceIp").asText());
-        assertEquals("rcpat-tests/1.0", last.get("userAgent").asText());
-        assertTrue(last.hasNonNull("requestId"));
-        assertFalse(last.toString().contains(fresh));
+        assertAuditLine("regenerated", userId, "audited", fresh, lines.get(lines.size() - 1));
         assertEquals(List.of("created", "regenerated"), lines.stream().map(l -> l.get("action").asText()).toList());
     }
 
     String storedHash(String id, String name) {
         return stack.admin().rawItem(id).get("personalAccessTokens").m().get(name).m().get("hashedToken").s();
-    }
-
-    static JsonNode requestLine(int fromIndex, String route) {
-        List<String> lines = LogCapture.lines();
-        return lines.subList(fromIndex, lines.size()).stream()
-                .filter(l -> l.startsWith("{\"log\":\"request\"") && l.contains("\"route\":\"" + route + "\""))
-                .map(Api::json)
-                .reduce((a, b) -> b)
-                .orElseThrow();
     }
 }

@@ -6,10 +6,10 @@ import dev.rcpat.local.UserAdmin;
 import dev.rcpat.testing.Api;
 import dev.rcpat.testing.LogCapture;
 import dev.rcpat.testing.LogSecretScan;
+import dev.rcpat.testing.Login;
 import dev.rcpat.testing.MutableClock;
 import dev.rcpat.testing.TestStack;
 import dev.rcpat.testing.TokenEndpoints;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -36,14 +36,9 @@ class TokenExpiryIT {
     final TestStack stack = TestStack.get();
     final MutableClock clock = MutableClock.startingNow();
     final TokenEndpoints api = new TokenEndpoints(stack.services(Map.of(), clock));
-    String userId;
-    Map<String, String> login;
-
-    @BeforeEach
-    void newUser() {
-        userId = stack.admin().createUser(UserAdmin.NewUser.named("exp-" + UserAdmin.newUserId())).userId();
-        login = auth(userId, LogCapture.secret(stack.admin().createLoginToken(userId)));
-    }
+    final Login user = stack.login(UserAdmin.NewUser.named("exp-" + UserAdmin.newUserId()));
+    final String userId = user.userId();
+    final Map<String, String> login = user.headers();
 
     @Test
     void anExpiredTokenGets401AndIsListedWithItsExpiry() {
