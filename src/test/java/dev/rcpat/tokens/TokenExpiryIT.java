@@ -4,7 +4,6 @@ import dev.rcpat.api.IsoTime;
 import dev.rcpat.config.Settings;
 import dev.rcpat.local.UserAdmin;
 import dev.rcpat.testing.Api;
-import dev.rcpat.testing.LogCapture;
 import dev.rcpat.testing.LogSecretScan;
 import dev.rcpat.testing.Login;
 import dev.rcpat.testing.MutableClock;

@@ -10,6 +10,7 @@ import dev.rcpat.pipeline.RequestLog;
 import dev.rcpat.testing.Api;
 import dev.rcpat.testing.LogCapture;
 import dev.rcpat.testing.LogSecretScan;
+import dev.rcpat.testing.Login;
 import dev.rcpat.testing.MutableClock;
 import dev.rcpat.testing.SesMailbox;
 import dev.rcpat.testing.TestStack;
@@ -71,9 +72,10 @@ class EmailCodeIT {
         verified1 = "first-" + id + "@rcpat.test";
         verified2 = "second-" + id + "@rcpat.test";
         unverified = "unverified-" + id + "@rcpat.test";
-        user = stack.admin().createUser(UserAdmin.NewUser.named(username)
+        Login created = stack.login(UserAdmin.NewUser.named(username)
                 .email(verified1, true).email(unverified, false).email(verified2, true).withEmail2fa());
-        login = LogCapture.secret(stack.admin().createLoginToken(user.userId()));
+        user = created.user();
+        login = created.token();
     }
 
     Api.Response generate(String code, String tokenName) {
@@ -152,16 +154,14 @@ class EmailCodeIT {
     @Test
     void aUserWithOneVerifiedAddressCostsOneSesCall() {
         String address = "only-" + UserAdmin.newUserId().toLowerCase() + "@rcpat.test";
-        UserAdmin.Created single = stack.admin().createUser(UserAdmin.NewUser.named("one-" + UserAdmin.newUserId())
-                .email(address, true).withEmail2fa());
-        String token = LogCapture.secret(stack.admin().createLoginToken(single.userId()));
-        assertEquals(400, rig.generate(single.userId(), token, null, "{\"tokenName\":\"t\"}").status());
+        Login single = stack.login(UserAdmin.NewUser.named("one-" + UserAdmin.newUserId()).email(address, true).withEmail2fa());
+        assertEquals(400, rig.generate(single.userId(), single.token(), null, "{\"tokenName\":\"t\"}").status());
         JsonNode line = Rig.lastRequestLine(single.userId());
         assertEquals("totp-required", line.get("errorType").asText());
         assertEquals(2, line.get("dynamodbCalls").asInt());
         assertEquals(1, line.get("sesCalls").asInt());
         String code = Rig.shownCode(mailbox.to(address).get(0));
-        assertToken(rig.generate(single.userId(), token, code, "{\"tokenName\":\"t\"}"));
+        assertToken(rig.generate(single.userId(), single.token(), code, "{\"tokenName\":\"t\"}"));
         line = Rig.lastRequestLine(single.userId());
         assertEquals(2, line.get("dynamodbCalls").asInt());
         assertEquals(0, line.get("sesCalls").asInt());

@@ -6,6 +6,7 @@ import dev.rcpat.local.UserAdmin;
 import dev.rcpat.testing.Api;
 import dev.rcpat.testing.LogCapture;
 import dev.rcpat.testing.LogSecretScan;
+import dev.rcpat.testing.Login;
 import dev.rcpat.testing.MutableClock;
 import dev.rcpat.testing.TestStack;
 import org.junit.jupiter.api.BeforeEach;
@@ -40,11 +41,10 @@ class TotpIT {
 
     @BeforeEach
     void totpUser() {
-        user = stack.admin().createUser(UserAdmin.NewUser.named("totp-" + UserAdmin.newUserId())
+        Login created = stack.login(UserAdmin.NewUser.named("totp-" + UserAdmin.newUserId())
                 .password(LogCapture.secret("pw-" + UserAdmin.newUserId())).withTotp());
-        LogCapture.secret(user.totpSecret());
-        user.backupCodes().forEach(LogCapture::secret);
-        login = LogCapture.secret(stack.admin().createLoginToken(user.userId()));
+        user = created.user();
+        login = created.token();
     }
 
     String codeForStepOffset(int offset) {
@@ -62,13 +62,11 @@ class TotpIT {
     @Test
     void noCodeIsTotpRequired() {
         assertAnswer(400, challenge("totp-required", TOTP_ONLY), generate(null, "t"));
-        UserAdmin.Created both = stack.admin().createUser(UserAdmin.NewUser.named("both-" + UserAdmin.newUserId())
+        Login both = stack.login(UserAdmin.NewUser.named("both-" + UserAdmin.newUserId())
                 .email("both-" + UserAdmin.newUserId().toLowerCase() + "@rcpat.test", true).withTotp().withEmail2fa());
-        LogCapture.secret(both.totpSecret());
-        String token = LogCapture.secret(stack.admin().createLoginToken(both.userId()));
         assertAnswer(400, challenge("totp-required",
                         "{\"method\":\"totp\",\"codeGenerated\":false,\"availableMethods\":[\"totp\",\"email\"]}"),
-                rig.generate(both.userId(), token, null, "{\"tokenName\":\"t\"}"));
+                rig.generate(both.userId(), both.token(), null, "{\"tokenName\":\"t\"}"));
     }
 
     @Test
