@@ -25,11 +25,6 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static dev.rcpat.testing.Api.auth;
 import static dev.rcpat.testing.Api.json;
@@ -235,28 +230,18 @@ class GenerateTokenIT {
 
     @Test
     void twentyConcurrentRequestsForOneNameMakeOneToken() throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(20);
-        try {
-            List<Callable<Api.Response>> calls = new ArrayList<>();
-            for (int i = 0; i < 20; i++) {
-                calls.add(() -> generate("{\"tokenName\":\"race\"}"));
+        int ok = 0;
+        int exists = 0;
+        for (Api.Response r : Api.concurrently(20, i -> generate("{\"tokenName\":\"race\"}"))) {
+            if (r.status() == 200) {
+                ok++;
+            } else if (r.body().path("errorType").asText().equals("error-token-already-exists")) {
+                exists++;
             }
-            AtomicInteger ok = new AtomicInteger();
-            AtomicInteger exists = new AtomicInteger();
-            for (Future<Api.Response> f : pool.invokeAll(calls)) {
-                Api.Response r = f.get();
-                if (r.status() == 200) {
-                    ok.incrementAndGet();
-                } else if (r.body().path("errorType").asText().equals("error-token-already-exists")) {
-                    exists.incrementAndGet();
-                }
-            }
-            assertEquals(1, ok.get());
-            assertEquals(19, exists.get());
-            assertEquals(1, stack.admin().rawItem(user.userId()).get("personalAccessTokens").m().size());
-        } finally {
-            pool.shutdownNow();
         }
+        assertEquals(1, ok);
+        assertEquals(19, exists);
+        assertEquals(1, stack.admin().rawItem(user.userId()).get("personalAccessTokens").m().size());
     }
 
     @Test

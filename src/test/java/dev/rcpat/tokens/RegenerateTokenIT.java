@@ -24,11 +24,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CyclicBarrier;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -63,19 +59,7 @@ class RegenerateTokenIT {
     @Test
     void tenConcurrentRegenerationsLeaveExactlyOneWorkingToken() throws Exception {
         String original = api.generate(login, body("race")).token();
-        ExecutorService pool = Executors.newFixedThreadPool(10);
-        List<Api.Response> responses = new ArrayList<>();
-        try {
-            List<Callable<Api.Response>> calls = new ArrayList<>();
-            for (int i = 0; i < 10; i++) {
-                calls.add(() -> api.regenerate(login, body("race")));
-            }
-            for (Future<Api.Response> f : pool.invokeAll(calls)) {
-                responses.add(f.get());
-            }
-        } finally {
-            pool.shutdownNow();
-        }
+        List<Api.Response> responses = Api.concurrently(10, i -> api.regenerate(login, body("race")));
         List<String> issued = new ArrayList<>();
         for (Api.Response r : responses) {
             if (r.status() == 200) {
@@ -99,19 +83,7 @@ class RegenerateTokenIT {
         Services real = stack.services(Map.of(), clock);
         TokenEndpoints together = new TokenEndpoints(new Services(real.settings(), new ReadsTogether(real.store(), 10),
                 real.mailer(), clock, real.log()));
-        ExecutorService pool = Executors.newFixedThreadPool(10);
-        List<Api.Response> responses = new ArrayList<>();
-        try {
-            List<Callable<Api.Response>> calls = new ArrayList<>();
-            for (int i = 0; i < 10; i++) {
-                calls.add(() -> together.regenerate(login, body("interleaved")));
-            }
-            for (Future<Api.Response> f : pool.invokeAll(calls)) {
-                responses.add(f.get());
-            }
-        } finally {
-            pool.shutdownNow();
-        }
+        List<Api.Response> responses = Api.concurrently(10, i -> together.regenerate(login, body("interleaved")));
         List<Api.Response> ok = responses.stream().filter(r -> r.status() == 200).toList();
         assertEquals(1, ok.size(), "all ten read the same secret; only one may replace it");
         for (Api.Response r : responses) {

@@ -180,31 +180,20 @@ class TotpIT {
     @Test
     void concurrentRequestsWithTheSameCodeMakeOneToken() throws Exception {
         String code = codeForStepOffset(0);
-        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(10);
-        try {
-            java.util.List<java.util.concurrent.Callable<Api.Response>> calls = new java.util.ArrayList<>();
-            for (int i = 0; i < 10; i++) {
-                String name = "race-" + i;
-                calls.add(() -> generate(code, name));
+        int ok = 0;
+        int invalid = 0;
+        for (Api.Response r : Api.concurrently(10, i -> generate(code, "race-" + i))) {
+            if (r.status() == 200) {
+                ok++;
+            } else if (r.body().equals(Api.json(challenge("totp-invalid", TOTP_ONLY)))) {
+                invalid++;
+            } else {
+                throw new AssertionError("unexpected answer: " + r.raw());
             }
-            int ok = 0;
-            int invalid = 0;
-            for (var f : pool.invokeAll(calls)) {
-                Api.Response r = f.get();
-                if (r.status() == 200) {
-                    ok++;
-                } else if (r.body().equals(Api.json(challenge("totp-invalid", TOTP_ONLY)))) {
-                    invalid++;
-                } else {
-                    throw new AssertionError("unexpected answer: " + r.raw());
-                }
-            }
-            assertEquals(1, ok);
-            assertEquals(9, invalid);
-            assertEquals("0", storedTotp().get("failedAttempts").n(), "replays of a spent code are not guesses");
-            assertEquals(1, stack.admin().rawItem(user.userId()).get("personalAccessTokens").m().size());
-        } finally {
-            pool.shutdownNow();
         }
+        assertEquals(1, ok);
+        assertEquals(9, invalid);
+        assertEquals("0", storedTotp().get("failedAttempts").n(), "replays of a spent code are not guesses");
+        assertEquals(1, stack.admin().rawItem(user.userId()).get("personalAccessTokens").m().size());
     }
 }
