@@ -11,8 +11,8 @@ import dev.rcpat.pipeline.RequestLog;
 import dev.rcpat.testing.Api;
 import dev.rcpat.testing.LogCapture;
 import dev.rcpat.testing.LogSecretScan;
+import dev.rcpat.testing.Login;
 import dev.rcpat.testing.TestStack;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -28,6 +28,9 @@ import java.util.Map;
 
 import static dev.rcpat.testing.Api.auth;
 import static dev.rcpat.testing.Api.json;
+import static dev.rcpat.testing.TokenEndpoints.GENERATE;
+import static dev.rcpat.testing.TokenEndpoints.UNAUTHORIZED;
+import static dev.rcpat.testing.TokenEndpoints.assertBody;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -36,31 +39,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @ExtendWith(LogSecretScan.class)
 class GenerateTokenIT {
 
-    static final String PATH = "/api/v1/users.generatePersonalAccessToken";
-    static final String UNAUTHORIZED = "{\"success\":false,\"error\":\"You must be logged in to do this.\",\"status\":\"error\",\"message\":\"You must be logged in to do this.\"}";
-
     final TestStack stack = TestStack.get();
     final GenerateTokenHandler handler = new GenerateTokenHandler(stack.services());
-    UserAdmin.Created user;
-    String loginToken;
-
-    @BeforeEach
-    void newUser() {
-        user = stack.admin().createUser(UserAdmin.NewUser.named("gen-" + UserAdmin.newUserId()));
-        loginToken = LogCapture.secret(stack.admin().createLoginToken(user.userId()));
-    }
+    final Login user = stack.login(UserAdmin.NewUser.named("gen-" + UserAdmin.newUserId()));
+    final String loginToken = user.token();
 
     Api.Response generate(Map<String, String> headers, String body) {
-        return Api.call(e -> handler.handleRequest(e, null), Api.post(PATH, headers, body));
+        return Api.call(e -> handler.handleRequest(e, null), Api.post(GENERATE, headers, body));
     }
 
     Api.Response generate(String body) {
         return generate(auth(user.userId(), loginToken), body);
-    }
-
-    static void assertBody(String expected, Api.Response r) {
-        assertEquals(json(expected), r.body(), r.raw());
-        assertEquals(Map.of("Content-Type", "application/json"), r.headers());
     }
 
     @Test
@@ -142,7 +131,7 @@ class GenerateTokenIT {
         Map<String, String> headers = auth(user.userId(), loginToken);
         headers.put("Content-Type", "application/x-www-form-urlencoded");
         assertEquals(200, generate(headers, "tokenName=from+form&bypassTwoFactor=false").status());
-        APIGatewayProxyRequestEvent e = Api.post(PATH, auth(user.userId(), loginToken),
+        APIGatewayProxyRequestEvent e = Api.post(GENERATE, auth(user.userId(), loginToken),
                 Base64.getEncoder().encodeToString("{\"tokenName\":\"b64\"}".getBytes(StandardCharsets.UTF_8)));
         e.setIsBase64Encoded(true);
         assertEquals(200, Api.call(x -> handler.handleRequest(x, null), e).status());
@@ -160,9 +149,8 @@ class GenerateTokenIT {
 
     @Test
     void userWithoutThePermissionIsNotAuthorized() {
-        UserAdmin.Created guest = stack.admin().createUser(UserAdmin.NewUser.named("guest-" + UserAdmin.newUserId()).roles("guest"));
-        String token = LogCapture.secret(stack.admin().createLoginToken(guest.userId()));
-        Api.Response r = generate(auth(guest.userId(), token), "{\"tokenName\":\"x\"}");
+        Login guest = stack.login(UserAdmin.NewUser.named("guest-" + UserAdmin.newUserId()).roles("guest"));
+        Api.Response r = generate(guest.headers(), "{\"tokenName\":\"x\"}");
         assertEquals(400, r.status());
         assertBody("{\"success\":false,\"error\":\"Not Authorized [not-authorized]\",\"errorType\":\"not-authorized\","
                 + "\"details\":{\"method\":\"personalAccessTokens:generateToken\"}}", r);
@@ -170,8 +158,7 @@ class GenerateTokenIT {
 
     @Test
     void badCredentialsAre401() {
-        UserAdmin.Created inactive = stack.admin().createUser(UserAdmin.NewUser.named("off-" + UserAdmin.newUserId()).inactive());
-        String inactiveToken = LogCapture.secret(stack.admin().createLoginToken(inactive.userId()));
+        Login inactive = stack.login(UserAdmin.NewUser.named("off-" + UserAdmin.newUserId()).inactive());
         List<Map<String, String>> cases = new ArrayList<>();
         Map<String, String> noUser = auth(user.userId(), loginToken);
         noUser.remove("X-User-Id");
@@ -182,7 +169,7 @@ class GenerateTokenIT {
         cases.add(auth("NoSuchUser1234567", loginToken));
         cases.add(auth(user.userId(), "wrong-token-wrong-token-wrong-token-wrong-t"));
         cases.add(auth(user.userId(), ""));
-        cases.add(auth(inactive.userId(), inactiveToken));
+        cases.add(inactive.headers());
         for (Map<String, String> headers : cases) {
             Api.Response r = generate(headers, "{\"tokenName\":\"x\"}");
             assertEquals(401, r.status(), headers.keySet().toString());
@@ -195,12 +182,12 @@ class GenerateTokenIT {
         Clock in91Days = Clock.offset(Clock.systemUTC(), java.time.Duration.ofDays(91));
         GenerateTokenHandler later = new GenerateTokenHandler(stack.services(Map.of(), in91Days));
         Api.Response r = Api.call(e -> later.handleRequest(e, null),
-                Api.post(PATH, auth(user.userId(), loginToken), "{\"tokenName\":\"late\"}"));
+                Api.post(GENERATE, auth(user.userId(), loginToken), "{\"tokenName\":\"late\"}"));
         assertEquals(401, r.status());
         GenerateTokenHandler in89 = new GenerateTokenHandler(stack.services(Map.of(),
                 Clock.offset(Clock.systemUTC(), java.time.Duration.ofDays(89))));
         assertEquals(200, Api.call(e -> in89.handleRequest(e, null),
-                Api.post(PATH, auth(user.userId(), loginToken), "{\"tokenName\":\"in time\"}")).status());
+                Api.post(GENERATE, auth(user.userId(), loginToken), "{\"tokenName\":\"in time\"}")).status());
     }
 
     @Test
@@ -222,7 +209,7 @@ class GenerateTokenIT {
                 Clock.systemUTC(), new RequestLog(LogCapture::record));
         GenerateTokenHandler h = new GenerateTokenHandler(down);
         Api.Response r = Api.call(e -> h.handleRequest(e, null),
-                Api.post(PATH, auth(user.userId(), loginToken), "{\"tokenName\":\"x\"}"));
+                Api.post(GENERATE, auth(user.userId(), loginToken), "{\"tokenName\":\"x\"}"));
         assertEquals(503, r.status());
         assertBody("{\"success\":false,\"error\":\"The token store is unavailable, try again later [error-service-unavailable]\","
                 + "\"errorType\":\"error-service-unavailable\"}", r);
