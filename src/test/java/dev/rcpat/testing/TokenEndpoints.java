@@ -33,6 +33,10 @@ public final class TokenEndpoints {
     public static final String FORBIDDEN = "{\"success\":false,\"error\":\"User does not have the permissions required"
             + " for this action [error-unauthorized]\"}";
 
+    public static final String NAME_REQUIRED = "{\"success\":false,\"error\":\"The 'tokenName' param is required\"}";
+    /** Bodies without a usable token name: every token endpoint answers each with {@link #NAME_REQUIRED}. */
+    public static final List<String> NAMELESS_BODIES = List.of("{}", "{\"tokenName\":null}", "{\"tokenName\":\"\"}", "");
+
     public final Services services;
     private final GenerateTokenHandler generate;
     private final RegenerateTokenHandler regenerate;
@@ -108,6 +112,11 @@ public final class TokenEndpoints {
     public static void assertStatusAndBody(int status, String expected, Api.Response r) {
         assertEquals(status, r.status(), r.raw());
         assertBody(expected, r);
+    }
+
+    /** The body of a 400 invalid-params answer. */
+    public static String invalidParams(String message) {
+        return "{\"success\":false,\"error\":\"" + message + " [invalid-params]\",\"errorType\":\"invalid-params\"}";
     }
 
     /** The body of a refused {@code personalAccessTokens:<method>} call by a user without the permission. */

@@ -29,8 +29,11 @@ import java.util.Map;
 import static dev.rcpat.testing.Api.auth;
 import static dev.rcpat.testing.Api.json;
 import static dev.rcpat.testing.TokenEndpoints.GENERATE;
+import static dev.rcpat.testing.TokenEndpoints.NAMELESS_BODIES;
+import static dev.rcpat.testing.TokenEndpoints.NAME_REQUIRED;
 import static dev.rcpat.testing.TokenEndpoints.UNAUTHORIZED;
 import static dev.rcpat.testing.TokenEndpoints.assertBody;
+import static dev.rcpat.testing.TokenEndpoints.invalidParams;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -94,10 +97,10 @@ class GenerateTokenIT {
 
     @Test
     void missingNullOrEmptyNameIsRequired() {
-        for (String body : List.of("{}", "{\"tokenName\":null}", "{\"tokenName\":\"\"}", "")) {
+        for (String body : NAMELESS_BODIES) {
             Api.Response r = generate(body);
             assertEquals(400, r.status(), body);
-            assertBody("{\"success\":false,\"error\":\"The 'tokenName' param is required\"}", r);
+            assertBody(NAME_REQUIRED, r);
         }
     }
 
@@ -105,22 +108,22 @@ class GenerateTokenIT {
     void wrongTypesAreInvalidParams() {
         Api.Response r = generate("{\"tokenName\":42}");
         assertEquals(400, r.status());
-        assertBody("{\"success\":false,\"error\":\"The 'tokenName' param must be a string [invalid-params]\",\"errorType\":\"invalid-params\"}", r);
+        assertBody(invalidParams("The 'tokenName' param must be a string"), r);
         r = generate("{\"tokenName\":\"x\",\"bypassTwoFactor\":\"yes\"}");
-        assertBody("{\"success\":false,\"error\":\"The 'bypassTwoFactor' param must be a boolean [invalid-params]\",\"errorType\":\"invalid-params\"}", r);
+        assertBody(invalidParams("The 'bypassTwoFactor' param must be a boolean"), r);
         r = generate("{\"tokenName\":\"" + "n".repeat(101) + "\"}");
-        assertBody("{\"success\":false,\"error\":\"The 'tokenName' param must be at most 100 characters [invalid-params]\",\"errorType\":\"invalid-params\"}", r);
+        assertBody(invalidParams("The 'tokenName' param must be at most 100 characters"), r);
         r = generate("{\"tokenName\":\"a\\nb\"}");
-        assertBody("{\"success\":false,\"error\":\"The 'tokenName' param must not contain control characters [invalid-params]\",\"errorType\":\"invalid-params\"}", r);
+        assertBody(invalidParams("The 'tokenName' param must not contain control characters"), r);
     }
 
     @Test
     void malformedBodiesAreAnsweredNotCrashed() {
         Api.Response r = generate("{\"tokenName\":");
         assertEquals(400, r.status());
-        assertBody("{\"success\":false,\"error\":\"The request body is not valid JSON [invalid-params]\",\"errorType\":\"invalid-params\"}", r);
+        assertBody(invalidParams("The request body is not valid JSON"), r);
         r = generate("[1,2]");
-        assertBody("{\"success\":false,\"error\":\"The request body must be a JSON object [invalid-params]\",\"errorType\":\"invalid-params\"}", r);
+        assertBody(invalidParams("The request body must be a JSON object"), r);
         r = generate("x".repeat(64 * 1024 + 1));
         assertEquals(413, r.status());
         assertBody("{\"success\":false,\"error\":\"The request body is larger than 65536 bytes [error-payload-too-large]\",\"errorType\":\"error-payload-too-large\"}", r);

@@ -30,10 +30,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import static dev.rcpat.testing.Api.auth;
 import static dev.rcpat.testing.Api.json;
+import static dev.rcpat.testing.TokenEndpoints.NAMELESS_BODIES;
+import static dev.rcpat.testing.TokenEndpoints.NAME_REQUIRED;
 import static dev.rcpat.testing.TokenEndpoints.UNAUTHORIZED;
 import static dev.rcpat.testing.TokenEndpoints.assertAuditLine;
 import static dev.rcpat.testing.TokenEndpoints.assertStatusAndBody;
 import static dev.rcpat.testing.TokenEndpoints.body;
+import static dev.rcpat.testing.TokenEndpoints.invalidParams;
 import static dev.rcpat.testing.TokenEndpoints.notAuthorized;
 import static dev.rcpat.testing.TokenEndpoints.requestLine;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -181,13 +184,11 @@ class RegenerateTokenIT {
 
     @Test
     void missingOrInvalidNameIsRefusedAsGenerateRefusesIt() {
-        for (String b : List.of("{}", "{\"tokenName\":null}", "{\"tokenName\":\"\"}", "")) {
-            assertStatusAndBody(400, "{\"success\":false,\"error\":\"The 'tokenName' param is required\"}", api.regenerate(login, b));
+        for (String b : NAMELESS_BODIES) {
+            assertStatusAndBody(400, NAME_REQUIRED, api.regenerate(login, b));
         }
-        assertStatusAndBody(400, "{\"success\":false,\"error\":\"The 'tokenName' param must be a string [invalid-params]\","
-                + "\"errorType\":\"invalid-params\"}", api.regenerate(login, "{\"tokenName\":7}"));
-        assertStatusAndBody(400, "{\"success\":false,\"error\":\"The request body is not valid JSON [invalid-params]\","
-                + "\"errorType\":\"invalid-params\"}", api.regenerate(login, "{\"tokenName\":"));
+        assertStatusAndBody(400, invalidParams("The 'tokenName' param must be a string"), api.regenerate(login, "{\"tokenName\":7}"));
+        assertStatusAndBody(400, invalidParams("The request body is not valid JSON"), api.regenerate(login, "{\"tokenName\":"));
     }
 
     @Test

@@ -17,10 +17,13 @@ import java.util.List;
 import java.util.Map;
 
 import static dev.rcpat.testing.Api.auth;
+import static dev.rcpat.testing.TokenEndpoints.NAMELESS_BODIES;
+import static dev.rcpat.testing.TokenEndpoints.NAME_REQUIRED;
 import static dev.rcpat.testing.TokenEndpoints.UNAUTHORIZED;
 import static dev.rcpat.testing.TokenEndpoints.assertAuditLine;
 import static dev.rcpat.testing.TokenEndpoints.assertStatusAndBody;
 import static dev.rcpat.testing.TokenEndpoints.body;
+import static dev.rcpat.testing.TokenEndpoints.invalidParams;
 import static dev.rcpat.testing.TokenEndpoints.notAuthorized;
 import static dev.rcpat.testing.TokenEndpoints.requestLine;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -63,11 +66,10 @@ class RemoveTokenIT {
 
     @Test
     void missingOrInvalidNameIsRefusedAsGenerateRefusesIt() {
-        for (String b : List.of("{}", "{\"tokenName\":null}", "{\"tokenName\":\"\"}", "")) {
-            assertStatusAndBody(400, "{\"success\":false,\"error\":\"The 'tokenName' param is required\"}", api.remove(login, b));
+        for (String b : NAMELESS_BODIES) {
+            assertStatusAndBody(400, NAME_REQUIRED, api.remove(login, b));
         }
-        assertStatusAndBody(400, "{\"success\":false,\"error\":\"The 'tokenName' param must be a string [invalid-params]\","
-                + "\"errorType\":\"invalid-params\"}", api.remove(login, "{\"tokenName\":[1]}"));
+        assertStatusAndBody(400, invalidParams("The 'tokenName' param must be a string"), api.remove(login, "{\"tokenName\":[1]}"));
     }
 
     @Test
