@@ -1,6 +1,8 @@
 package dev.rcpat.aws;
 
 import dev.rcpat.pipeline.AwsCallCounter;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
 import software.amazon.awssdk.awscore.defaultsmode.DefaultsMode;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.http.SdkHttpClient;
@@ -9,6 +11,7 @@ import software.amazon.awssdk.profiles.ProfileFile;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.ses.SesClient;
 
+import java.net.URI;
 import java.time.Duration;
 
 /**
@@ -41,32 +44,25 @@ public final class AwsClients {
     }
 
     public static DynamoDbClient dynamoDb(AwsEnvironment env, SdkHttpClient http) {
-        var builder = DynamoDbClient.builder()
-                .region(env.region())
-                .defaultsMode(DefaultsMode.LEGACY)
-                .dualstackEnabled(false)
-                .fipsEnabled(false)
-                .endpointDiscoveryEnabled(false)
-                .credentialsProvider(env.credentials())
-                .httpClient(http)
-                .overrideConfiguration(overrides(AwsCallCounter.dynamoDb()));
-        if (env.dynamoDbEndpoint() != null) {
-            builder.endpointOverride(env.dynamoDbEndpoint());
-        }
-        return builder.build();
+        return build(DynamoDbClient.builder().endpointDiscoveryEnabled(false),
+                env, http, AwsCallCounter.dynamoDb(), env.dynamoDbEndpoint());
     }
 
     public static SesClient ses(AwsEnvironment env, SdkHttpClient http) {
-        var builder = SesClient.builder()
-                .region(env.region())
+        return build(SesClient.builder(), env, http, AwsCallCounter.ses(), env.sesEndpoint());
+    }
+
+    private static <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C build(
+            B builder, AwsEnvironment env, SdkHttpClient http, AwsCallCounter counter, URI endpoint) {
+        builder.region(env.region())
                 .defaultsMode(DefaultsMode.LEGACY)
                 .dualstackEnabled(false)
                 .fipsEnabled(false)
                 .credentialsProvider(env.credentials())
                 .httpClient(http)
-                .overrideConfiguration(overrides(AwsCallCounter.ses()));
-        if (env.sesEndpoint() != null) {
-            builder.endpointOverride(env.sesEndpoint());
+                .overrideConfiguration(overrides(counter));
+        if (endpoint != null) {
+            builder.endpointOverride(endpoint);
         }
         return builder.build();
     }

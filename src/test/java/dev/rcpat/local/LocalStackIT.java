@@ -25,6 +25,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static dev.rcpat.testing.Api.json;
+import static dev.rcpat.testing.TokenEndpoints.GENERATE;
+import static dev.rcpat.testing.TokenEndpoints.UNAUTHORIZED;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -37,8 +39,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @ExtendWith(LogSecretScan.class)
 class LocalStackIT {
 
-    static final String GENERATE = "/api/v1/users.generatePersonalAccessToken";
-    static final String UNAUTHORIZED = "{\"success\":false,\"error\":\"You must be logged in to do this.\",\"status\":\"error\",\"message\":\"You must be logged in to do this.\"}";
     static final String NO_STACK = "bin/local: no local stack is running (start one with: bin/local serve)\n";
 
     final RunningLocal local = RunningLocal.get();

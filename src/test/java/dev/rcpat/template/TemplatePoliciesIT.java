@@ -11,6 +11,7 @@ import dev.rcpat.local.UserAdmin;
 import dev.rcpat.testing.Api;
 import dev.rcpat.testing.LogCapture;
 import dev.rcpat.testing.LogSecretScan;
+import dev.rcpat.testing.Login;
 import dev.rcpat.testing.TestStack;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
@@ -179,15 +180,10 @@ class TemplatePoliciesIT {
     }
 
     private Account account(UserAdmin.NewUser spec) {
-        UserAdmin.Created user = stack.admin().createUser(spec);
-        if (user.totpSecret() != null) {
-            LogCapture.secret(user.totpSecret());
-            user.backupCodes().forEach(LogCapture::secret);
-        }
-        String login = LogCapture.secret(stack.admin().createLoginToken(user.userId()));
+        Login login = stack.login(spec);
         Api.Response made = Api.call(e -> setup.handleRequest(e, null), Api.post("/api/v1/users.generatePersonalAccessToken",
-                Api.auth(user.userId(), login), "{\"tokenName\":\"existing\",\"bypassTwoFactor\":true}"));
-        return new Account(user.userId(), login, made.status() == 200 ? made.token() : null);
+                login.headers(), "{\"tokenName\":\"existing\",\"bypassTwoFactor\":true}"));
+        return new Account(login.userId(), login.token(), made.status() == 200 ? made.token() : null);
     }
 
     private static Map<String, String> withCode(Map<String, String> headers, String method, String code) {

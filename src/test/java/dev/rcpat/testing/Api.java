@@ -7,9 +7,17 @@ import dev.rcpat.api.Json;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.Function;
+import java.util.function.IntFunction;
 
 /** Builds API Gateway proxy events as API Gateway sends them, and reads responses. */
 public final class Api {
@@ -67,6 +75,26 @@ public final class Api {
             return new Response(r.getStatusCode(), r.getHeaders(), body, r.getBody());
         } catch (IOException e) {
             throw new UncheckedIOException("response body is not JSON: " + r.getBody(), e);
+        }
+    }
+
+    /** Makes {@code times} calls at once, each on its own thread; the responses in the order of the call index. */
+    public static List<Response> concurrently(int times, IntFunction<Response> call)
+            throws InterruptedException, ExecutionException {
+        ExecutorService pool = Executors.newFixedThreadPool(times);
+        try {
+            List<Callable<Response>> calls = new ArrayList<>();
+            for (int i = 0; i < times; i++) {
+                int index = i;
+                calls.add(() -> call.apply(index));
+            }
+            List<Response> responses = new ArrayList<>();
+            for (Future<Response> f : pool.invokeAll(calls)) {
+                responses.add(f.get());
+            }
+            return responses;
+        } finally {
+            pool.shutdownNow();
         }
     }
 

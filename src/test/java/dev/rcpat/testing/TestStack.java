@@ -90,6 +90,22 @@ public final class TestStack {
         return mailbox;
     }
 
+    /** Creates a user; its TOTP secret and backup codes, if any, are registered as secrets. */
+    public UserAdmin.Created createUser(UserAdmin.NewUser spec) {
+        UserAdmin.Created user = admin.createUser(spec);
+        if (user.totpSecret() != null) {
+            LogCapture.secret(user.totpSecret());
+            user.backupCodes().forEach(LogCapture::secret);
+        }
+        return user;
+    }
+
+    /** Creates a user and a login token for it, all secrets registered. */
+    public Login login(UserAdmin.NewUser spec) {
+        UserAdmin.Created user = createUser(spec);
+        return new Login(user, LogCapture.secret(admin.createLoginToken(user.userId())));
+    }
+
     /** Environment variables as template.yaml would set them, plus {@code overrides}. */
     public Map<String, String> environment(Map<String, String> overrides) {
         Map<String, String> env = new HashMap<>();

@@ -18,6 +18,8 @@ import java.util.Map;
 
 import static dev.rcpat.testing.Api.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The four token functions on one set of services, called as API Gateway calls them. */
 public final class TokenEndpoints {
@@ -28,6 +30,12 @@ public final class TokenEndpoints {
     public static final String LIST = "/api/v1/users.getPersonalAccessTokens";
     public static final String UNAUTHORIZED = "{\"success\":false,\"error\":\"You must be logged in to do this.\","
             + "\"status\":\"error\",\"message\":\"You must be logged in to do this.\"}";
+    public static final String FORBIDDEN = "{\"success\":false,\"error\":\"User does not have the permissions required"
+            + " for this action [error-unauthorized]\"}";
+
+    public static final String NAME_REQUIRED = "{\"success\":false,\"error\":\"The 'tokenName' param is required\"}";
+    /** Bodies without a usable token name: every token endpoint answers each with {@link #NAME_REQUIRED}. */
+    public static final List<String> NAMELESS_BODIES = List.of("{}", "{\"tokenName\":null}", "{\"tokenName\":\"\"}", "");
 
     public final Services services;
     private final GenerateTokenHandler generate;
@@ -106,12 +114,48 @@ public final class TokenEndpoints {
         assertBody(expected, r);
     }
 
+    /** The body of a 400 invalid-params answer. */
+    public static String invalidParams(String message) {
+        return "{\"success\":false,\"error\":\"" + message + " [invalid-params]\",\"errorType\":\"invalid-params\"}";
+    }
+
+    /** The body of a refused {@code personalAccessTokens:<method>} call by a user without the permission. */
+    public static String notAuthorized(String method) {
+        return "{\"success\":false,\"error\":\"Not Authorized [not-authorized]\",\"errorType\":\"not-authorized\","
+                + "\"details\":{\"method\":\"personalAccessTokens:" + method + "\"}}";
+    }
+
+    /** The last request log line of {@code route} written since line {@code fromIndex}, parsed. */
+    public static JsonNode requestLine(int fromIndex, String route) {
+        List<String> lines = LogCapture.lines();
+        return lines.subList(fromIndex, lines.size()).stream()
+                .filter(l -> l.startsWith("{\"log\":\"request\"") && l.contains("\"route\":\"" + route + "\""))
+                .map(Api::json)
+                .reduce((a, b) -> b)
+                .orElseThrow();
+    }
+
     /** The audit lines written for {@code userId}, parsed, oldest first. */
     public static List<JsonNode> auditLines(String userId) {
         return LogCapture.lines().stream()
                 .filter(l -> l.startsWith("{\"log\":\"audit\"") && l.contains(userId))
                 .map(Api::json)
                 .toList();
+    }
+
+    /**
+     * An audit line of a request {@link Api} sent: who did what to which token, named by its last
+     * part, with the client's address and agent; never the token itself.
+     */
+    public static void assertAuditLine(String action, String userId, String tokenName, String token, JsonNode line) {
+        assertEquals(action, line.get("action").asText());
+        assertEquals(userId, line.get("userId").asText());
+        assertEquals(tokenName, line.get("tokenName").asText());
+        assertEquals(token.substring(37), line.get("lastTokenPart").asText());
+        assertEquals("203.0.113.10", line.get("sourceIp").asText());
+        assertEquals("rcpat-tests/1.0", line.get("userAgent").asText());
+        assertTrue(line.hasNonNull("requestId"));
+        assertFalse(line.toString().contains(token));
     }
 
     /** One entry of the list endpoint's {@code tokens} array, as JSON text. */

@@ -11,8 +11,8 @@ import dev.rcpat.pipeline.RequestLog;
 import dev.rcpat.testing.Api;
 import dev.rcpat.testing.LogCapture;
 import dev.rcpat.testing.LogSecretScan;
+import dev.rcpat.testing.Login;
 import dev.rcpat.testing.TestStack;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -25,14 +25,15 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static dev.rcpat.testing.Api.auth;
 import static dev.rcpat.testing.Api.json;
+import static dev.rcpat.testing.TokenEndpoints.GENERATE;
+import static dev.rcpat.testing.TokenEndpoints.NAMELESS_BODIES;
+import static dev.rcpat.testing.TokenEndpoints.NAME_REQUIRED;
+import static dev.rcpat.testing.TokenEndpoints.UNAUTHORIZED;
+import static dev.rcpat.testing.TokenEndpoints.assertBody;
+import static dev.rcpat.testing.TokenEndpoints.invalidParams;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -41,31 +42,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @ExtendWith(LogSecretScan.class)
 class GenerateTokenIT {
 
-    static final String PATH = "/api/v1/users.generatePersonalAccessToken";
-    static final String UNAUTHORIZED = "{\"success\":false,\"error\":\"You must be logged in to do this.\",\"status\":\"error\",\"message\":\"You must be logged in to do this.\"}";
-
     final TestStack stack = TestStack.get();
     final GenerateTokenHandler handler = new GenerateTokenHandler(stack.services());
-    UserAdmin.Created user;
-    String loginToken;
-
-    @BeforeEach
-    void newUser() {
-        user = stack.admin().createUser(UserAdmin.NewUser.named("gen-" + UserAdmin.newUserId()));
-        loginToken = LogCapture.secret(stack.admin().createLoginToken(user.userId()));
-    }
+    final Login user = stack.login(UserAdmin.NewUser.named("gen-" + UserAdmin.newUserId()));
+    final String loginToken = user.token();
 
     Api.Response generate(Map<String, String> headers, String body) {
-        return Api.call(e -> handler.handleRequest(e, null), Api.post(PATH, headers, body));
+        return Api.call(e -> handler.handleRequest(e, null), Api.post(GENERATE, headers, body));
     }
 
     Api.Response generate(String body) {
         return generate(auth(user.userId(), loginToken), body);
-    }
-
-    static void assertBody(String expected, Api.Response r) {
-        assertEquals(json(expected), r.body(), r.raw());
-        assertEquals(Map.of("Content-Type", "application/json"), r.headers());
     }
 
     @Test
@@ -110,10 +97,10 @@ class GenerateTokenIT {
 
     @Test
     void missingNullOrEmptyNameIsRequired() {
-        for (String body : List.of("{}", "{\"tokenName\":null}", "{\"tokenName\":\"\"}", "")) {
+        for (String body : NAMELESS_BODIES) {
             Api.Response r = generate(body);
             assertEquals(400, r.status(), body);
-            assertBody("{\"success\":false,\"error\":\"The 'tokenName' param is required\"}", r);
+            assertBody(NAME_REQUIRED, r);
         }
     }
 
@@ -121,22 +108,22 @@ class GenerateTokenIT {
     void wrongTypesAreInvalidParams() {
         Api.Response r = generate("{\"tokenName\":42}");
         assertEquals(400, r.status());
-        assertBody("{\"success\":false,\"error\":\"The 'tokenName' param must be a string [invalid-params]\",\"errorType\":\"invalid-params\"}", r);
+        assertBody(invalidParams("The 'tokenName' param must be a string"), r);
         r = generate("{\"tokenName\":\"x\",\"bypassTwoFactor\":\"yes\"}");
-        assertBody("{\"success\":false,\"error\":\"The 'bypassTwoFactor' param must be a boolean [invalid-params]\",\"errorType\":\"invalid-params\"}", r);
+        assertBody(invalidParams("The 'bypassTwoFactor' param must be a boolean"), r);
         r = generate("{\"tokenName\":\"" + "n".repeat(101) + "\"}");
-        assertBody("{\"success\":false,\"error\":\"The 'tokenName' param must be at most 100 characters [invalid-params]\",\"errorType\":\"invalid-params\"}", r);
+        assertBody(invalidParams("The 'tokenName' param must be at most 100 characters"), r);
         r = generate("{\"tokenName\":\"a\\nb\"}");
-        assertBody("{\"success\":false,\"error\":\"The 'tokenName' param must not contain control characters [invalid-params]\",\"errorType\":\"invalid-params\"}", r);
+        assertBody(invalidParams("The 'tokenName' param must not contain control characters"), r);
     }
 
     @Test
     void malformedBodiesAreAnsweredNotCrashed() {
         Api.Response r = generate("{\"tokenName\":");
         assertEquals(400, r.status());
-        assertBody("{\"success\":false,\"error\":\"The request body is not valid JSON [invalid-params]\",\"errorType\":\"invalid-params\"}", r);
+        assertBody(invalidParams("The request body is not valid JSON"), r);
         r = generate("[1,2]");
-        assertBody("{\"success\":false,\"error\":\"The request body must be a JSON object [invalid-params]\",\"errorType\":\"invalid-params\"}", r);
+        assertBody(invalidParams("The request body must be a JSON object"), r);
         r = generate("x".repeat(64 * 1024 + 1));
         assertEquals(413, r.status());
         assertBody("{\"success\":false,\"error\":\"The request body is larger than 65536 bytes [error-payload-too-large]\",\"errorType\":\"error-payload-too-large\"}", r);
@@ -147,7 +134,7 @@ class GenerateTokenIT {
         Map<String, String> headers = auth(user.userId(), loginToken);
         headers.put("Content-Type", "application/x-www-form-urlencoded");
         assertEquals(200, generate(headers, "tokenName=from+form&bypassTwoFactor=false").status());
-        APIGatewayProxyRequestEvent e = Api.post(PATH, auth(user.userId(), loginToken),
+        APIGatewayProxyRequestEvent e = Api.post(GENERATE, auth(user.userId(), loginToken),
                 Base64.getEncoder().encodeToString("{\"tokenName\":\"b64\"}".getBytes(StandardCharsets.UTF_8)));
         e.setIsBase64Encoded(true);
         assertEquals(200, Api.call(x -> handler.handleRequest(x, null), e).status());
@@ -165,9 +152,8 @@ class GenerateTokenIT {
 
     @Test
     void userWithoutThePermissionIsNotAuthorized() {
-        UserAdmin.Created guest = stack.admin().createUser(UserAdmin.NewUser.named("guest-" + UserAdmin.newUserId()).roles("guest"));
-        String token = LogCapture.secret(stack.admin().createLoginToken(guest.userId()));
-        Api.Response r = generate(auth(guest.userId(), token), "{\"tokenName\":\"x\"}");
+        Login guest = stack.login(UserAdmin.NewUser.named("guest-" + UserAdmin.newUserId()).roles("guest"));
+        Api.Response r = generate(guest.headers(), "{\"tokenName\":\"x\"}");
         assertEquals(400, r.status());
         assertBody("{\"success\":false,\"error\":\"Not Authorized [not-authorized]\",\"errorType\":\"not-authorized\","
                 + "\"details\":{\"method\":\"personalAccessTokens:generateToken\"}}", r);
@@ -175,8 +161,7 @@ class GenerateTokenIT {
 
     @Test
     void badCredentialsAre401() {
-        UserAdmin.Created inactive = stack.admin().createUser(UserAdmin.NewUser.named("off-" + UserAdmin.newUserId()).inactive());
-        String inactiveToken = LogCapture.secret(stack.admin().createLoginToken(inactive.userId()));
+        Login inactive = stack.login(UserAdmin.NewUser.named("off-" + UserAdmin.newUserId()).inactive());
         List<Map<String, String>> cases = new ArrayList<>();
         Map<String, String> noUser = auth(user.userId(), loginToken);
         noUser.remove("X-User-Id");
@@ -187,7 +172,7 @@ class GenerateTokenIT {
         cases.add(auth("NoSuchUser1234567", loginToken));
         cases.add(auth(user.userId(), "wrong-token-wrong-token-wrong-token-wrong-t"));
         cases.add(auth(user.userId(), ""));
-        cases.add(auth(inactive.userId(), inactiveToken));
+        cases.add(inactive.headers());
         for (Map<String, String> headers : cases) {
             Api.Response r = generate(headers, "{\"tokenName\":\"x\"}");
             assertEquals(401, r.status(), headers.keySet().toString());
@@ -200,12 +185,12 @@ class GenerateTokenIT {
         Clock in91Days = Clock.offset(Clock.systemUTC(), java.time.Duration.ofDays(91));
         GenerateTokenHandler later = new GenerateTokenHandler(stack.services(Map.of(), in91Days));
         Api.Response r = Api.call(e -> later.handleRequest(e, null),
-                Api.post(PATH, auth(user.userId(), loginToken), "{\"tokenName\":\"late\"}"));
+                Api.post(GENERATE, auth(user.userId(), loginToken), "{\"tokenName\":\"late\"}"));
         assertEquals(401, r.status());
         GenerateTokenHandler in89 = new GenerateTokenHandler(stack.services(Map.of(),
                 Clock.offset(Clock.systemUTC(), java.time.Duration.ofDays(89))));
         assertEquals(200, Api.call(e -> in89.handleRequest(e, null),
-                Api.post(PATH, auth(user.userId(), loginToken), "{\"tokenName\":\"in time\"}")).status());
+                Api.post(GENERATE, auth(user.userId(), loginToken), "{\"tokenName\":\"in time\"}")).status());
     }
 
     @Test
@@ -227,7 +212,7 @@ class GenerateTokenIT {
                 Clock.systemUTC(), new RequestLog(LogCapture::record));
         GenerateTokenHandler h = new GenerateTokenHandler(down);
         Api.Response r = Api.call(e -> h.handleRequest(e, null),
-                Api.post(PATH, auth(user.userId(), loginToken), "{\"tokenName\":\"x\"}"));
+                Api.post(GENERATE, auth(user.userId(), loginToken), "{\"tokenName\":\"x\"}"));
         assertEquals(503, r.status());
         assertBody("{\"success\":false,\"error\":\"The token store is unavailable, try again later [error-service-unavailable]\","
                 + "\"errorType\":\"error-service-unavailable\"}", r);
@@ -235,28 +220,18 @@ class GenerateTokenIT {
 
     @Test
     void twentyConcurrentRequestsForOneNameMakeOneToken() throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(20);
-        try {
-            List<Callable<Api.Response>> calls = new ArrayList<>();
-            for (int i = 0; i < 20; i++) {
-                calls.add(() -> generate("{\"tokenName\":\"race\"}"));
+        int ok = 0;
+        int exists = 0;
+        for (Api.Response r : Api.concurrently(20, i -> generate("{\"tokenName\":\"race\"}"))) {
+            if (r.status() == 200) {
+                ok++;
+            } else if (r.body().path("errorType").asText().equals("error-token-already-exists")) {
+                exists++;
             }
-            AtomicInteger ok = new AtomicInteger();
-            AtomicInteger exists = new AtomicInteger();
-            for (Future<Api.Response> f : pool.invokeAll(calls)) {
-                Api.Response r = f.get();
-                if (r.status() == 200) {
-                    ok.incrementAndGet();
-                } else if (r.body().path("errorType").asText().equals("error-token-already-exists")) {
-                    exists.incrementAndGet();
-                }
-            }
-            assertEquals(1, ok.get());
-            assertEquals(19, exists.get());
-            assertEquals(1, stack.admin().rawItem(user.userId()).get("personalAccessTokens").m().size());
-        } finally {
-            pool.shutdownNow();
         }
+        assertEquals(1, ok);
+        assertEquals(19, exists);
+        assertEquals(1, stack.admin().rawItem(user.userId()).get("personalAccessTokens").m().size());
     }
 
     @Test

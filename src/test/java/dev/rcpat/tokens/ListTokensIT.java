@@ -5,10 +5,10 @@ import dev.rcpat.local.UserAdmin;
 import dev.rcpat.testing.Api;
 import dev.rcpat.testing.LogCapture;
 import dev.rcpat.testing.LogSecretScan;
+import dev.rcpat.testing.Login;
 import dev.rcpat.testing.MutableClock;
 import dev.rcpat.testing.TestStack;
 import dev.rcpat.testing.TokenEndpoints;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -18,9 +18,11 @@ import java.util.Map;
 
 import static dev.rcpat.testing.Api.auth;
 import static dev.rcpat.testing.Api.json;
+import static dev.rcpat.testing.TokenEndpoints.FORBIDDEN;
 import static dev.rcpat.testing.TokenEndpoints.assertStatusAndBody;
 import static dev.rcpat.testing.TokenEndpoints.body;
 import static dev.rcpat.testing.TokenEndpoints.entry;
+import static dev.rcpat.testing.TokenEndpoints.requestLine;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
@@ -31,14 +33,9 @@ class ListTokensIT {
     final TestStack stack = TestStack.get();
     final MutableClock clock = MutableClock.startingNow();
     final TokenEndpoints api = new TokenEndpoints(stack.services(Map.of(), clock));
-    String userId;
-    Map<String, String> login;
-
-    @BeforeEach
-    void newUser() {
-        userId = stack.admin().createUser(UserAdmin.NewUser.named("list-" + UserAdmin.newUserId())).userId();
-        login = auth(userId, LogCapture.secret(stack.admin().createLoginToken(userId)));
-    }
+    final Login user = stack.login(UserAdmin.NewUser.named("list-" + UserAdmin.newUserId()));
+    final String userId = user.userId();
+    final Map<String, String> login = user.headers();
 
     @Test
     void noTokensIsAnEmptyArray() {
@@ -83,7 +80,7 @@ class ListTokensIT {
         clock.advance(Duration.ofSeconds(30));
         int before = LogCapture.lines().size();
         api.tokens(auth(userId, ci));
-        assertEquals(1, RegenerateTokenIT.requestLine(before, "users.getPersonalAccessTokens").get("dynamodbCalls").asInt(),
+        assertEquals(1, requestLine(before, "users.getPersonalAccessTokens").get("dynamodbCalls").asInt(),
                 "a use within the minute writes nothing");
         assertEquals(json("[" + entry("ci", createdAt, ci, false, firstUse) + "]"), api.tokens(login));
 
@@ -91,7 +88,7 @@ class ListTokensIT {
         long laterUse = clock.millis();
         before = LogCapture.lines().size();
         String other = api.generate(auth(userId, ci), body("other")).token(); // the use travels in the endpoint's write
-        assertEquals(2, RegenerateTokenIT.requestLine(before, "users.generatePersonalAccessToken").get("dynamodbCalls").asInt());
+        assertEquals(2, requestLine(before, "users.generatePersonalAccessToken").get("dynamodbCalls").asInt());
         assertEquals(json("[" + entry("ci", createdAt, ci, false, laterUse) + "," + entry("other", laterUse, other, false) + "]"),
                 api.tokens(login));
 
@@ -104,9 +101,7 @@ class ListTokensIT {
 
     @Test
     void aUserWithoutThePermissionGets403() {
-        String guestId = stack.admin().createUser(UserAdmin.NewUser.named("guest-" + UserAdmin.newUserId()).roles("guest")).userId();
-        Map<String, String> guest = auth(guestId, LogCapture.secret(stack.admin().createLoginToken(guestId)));
-        assertStatusAndBody(403, "{\"success\":false,\"error\":\"User does not have the permissions required for this action"
-                + " [error-unauthorized]\"}", api.list(guest));
+        Map<String, String> guest = stack.login(UserAdmin.NewUser.named("guest-" + UserAdmin.newUserId()).roles("guest")).headers();
+        assertStatusAndBody(403, FORBIDDEN, api.list(guest));
     }
 }

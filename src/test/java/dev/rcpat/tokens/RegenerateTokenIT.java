@@ -8,6 +8,7 @@ import dev.rcpat.local.UserAdmin;
 import dev.rcpat.testing.Api;
 import dev.rcpat.testing.LogCapture;
 import dev.rcpat.testing.LogSecretScan;
+import dev.rcpat.testing.Login;
 import dev.rcpat.testing.MutableClock;
 import dev.rcpat.store.ConditionFailedException;
 import dev.rcpat.store.StoreUnavailableException;
@@ -15,7 +16,6 @@ import dev.rcpat.store.UserStore;
 import dev.rcpat.store.UserWrite;
 import dev.rcpat.testing.TestStack;
 import dev.rcpat.testing.TokenEndpoints;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -24,19 +24,21 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CyclicBarrier;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static dev.rcpat.testing.Api.auth;
 import static dev.rcpat.testing.Api.json;
+import static dev.rcpat.testing.TokenEndpoints.NAMELESS_BODIES;
+import static dev.rcpat.testing.TokenEndpoints.NAME_REQUIRED;
 import static dev.rcpat.testing.TokenEndpoints.UNAUTHORIZED;
+import static dev.rcpat.testing.TokenEndpoints.assertAuditLine;
 import static dev.rcpat.testing.TokenEndpoints.assertStatusAndBody;
 import static dev.rcpat.testing.TokenEndpoints.body;
+import static dev.rcpat.testing.TokenEndpoints.invalidParams;
+import static dev.rcpat.testing.TokenEndpoints.notAuthorized;
+import static dev.rcpat.testing.TokenEndpoints.requestLine;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -53,31 +55,14 @@ class RegenerateTokenIT {
     final TestStack stack = TestStack.get();
     final MutableClock clock = MutableClock.startingNow();
     final TokenEndpoints api = new TokenEndpoints(stack.services(Map.of(), clock));
-    String userId;
-    Map<String, String> login;
-
-    @BeforeEach
-    void newUser() {
-        userId = stack.admin().createUser(UserAdmin.NewUser.named("regen-" + UserAdmin.newUserId())).userId();
-        login = auth(userId, LogCapture.secret(stack.admin().createLoginToken(userId)));
-    }
+    final Login user = stack.login(UserAdmin.NewUser.named("regen-" + UserAdmin.newUserId()));
+    final String userId = user.userId();
+    final Map<String, String> login = user.headers();
 
     @Test
     void tenConcurrentRegenerationsLeaveExactlyOneWorkingToken() throws Exception {
         String original = api.generate(login, body("race")).token();
-        ExecutorService pool = Executors.newFixedThreadPool(10);
-        List<Api.Response> responses = new ArrayList<>();
-        try {
-            List<Callable<Api.Response>> calls = new ArrayList<>();
-            for (int i = 0; i < 10; i++) {
-                calls.add(() -> api.regenerate(login, body("race")));
-            }
-            for (Future<Api.Response> f : pool.invokeAll(calls)) {
-                responses.add(f.get());
-            }
-        } finally {
-            pool.shutdownNow();
-        }
+        List<Api.Response> responses = Api.concurrently(10, i -> api.regenerate(login, body("race")));
         List<String> issued = new ArrayList<>();
         for (Api.Response r : responses) {
             if (r.status() == 200) {
@@ -101,19 +86,7 @@ class RegenerateTokenIT {
         Services real = stack.services(Map.of(), clock);
         TokenEndpoints together = new TokenEndpoints(new Services(real.settings(), new ReadsTogether(real.store(), 10),
                 real.mailer(), clock, real.log()));
-        ExecutorService pool = Executors.newFixedThreadPool(10);
-        List<Api.Response> responses = new ArrayList<>();
-        try {
-            List<Callable<Api.Response>> calls = new ArrayList<>();
-            for (int i = 0; i < 10; i++) {
-                calls.add(() -> together.regenerate(login, body("interleaved")));
-            }
-            for (Future<Api.Response> f : pool.invokeAll(calls)) {
-                responses.add(f.get());
-            }
-        } finally {
-            pool.shutdownNow();
-        }
+        List<Api.Response> responses = Api.concurrently(10, i -> together.regenerate(login, body("interleaved")));
         List<Api.Response> ok = responses.stream().filter(r -> r.status() == 200).toList();
         assertEquals(1, ok.size(), "all ten read the same secret; only one may replace it");
         for (Api.Response r : responses) {
@@ -211,20 +184,17 @@ class RegenerateTokenIT {
 
     @Test
     void missingOrInvalidNameIsRefusedAsGenerateRefusesIt() {
-        for (String b : List.of("{}", "{\"tokenName\":null}", "{\"tokenName\":\"\"}", "")) {
-            assertStatusAndBody(400, "{\"success\":false,\"error\":\"The 'tokenName' param is required\"}", api.regenerate(login, b));
+        for (String b : NAMELESS_BODIES) {
+            assertStatusAndBody(400, NAME_REQUIRED, api.regenerate(login, b));
         }
-        assertStatusAndBody(400, "{\"success\":false,\"error\":\"The 'tokenName' param must be a string [invalid-params]\","
-                + "\"errorType\":\"invalid-params\"}", api.regenerate(login, "{\"tokenName\":7}"));
-        assertStatusAndBody(400, "{\"success\":false,\"error\":\"The request body is not valid JSON [invalid-params]\","
-                + "\"errorType\":\"invalid-params\"}", api.regenerate(login, "{\"tokenName\":"));
+        assertStatusAndBody(400, invalidParams("The 'tokenName' param must be a string"), api.regenerate(login, "{\"tokenName\":7}"));
+        assertStatusAndBody(400, invalidParams("The request body is not valid JSON"), api.regenerate(login, "{\"tokenName\":"));
     }
 
     @Test
     void aUserWithoutThePermissionIsNotAuthorizedEvenForAnUnknownName() {
-        String guestId = stack.admin().createUser(UserAdmin.NewUser.named("guest-" + UserAdmin.newUserId()).roles("guest")).userId();
-        Map<String, String> guest = auth(guestId, LogCapture.secret(stack.admin().createLoginToken(guestId)));
-        assertStatusAndBody(400, TokenLifecycleIT.notAuthorized("regenerateToken"), api.regenerate(guest, body("nope")));
+        Map<String, String> guest = stack.login(UserAdmin.NewUser.named("guest-" + UserAdmin.newUserId()).roles("guest")).headers();
+        assertStatusAndBody(400, notAuthorized("regenerateToken"), api.regenerate(guest, body("nope")));
     }
 
     @Test
@@ -258,28 +228,11 @@ class RegenerateTokenIT {
         api.generate(login, body("audited"));
         String fresh = api.regenerate(login, body("audited")).token();
         List<JsonNode> lines = TokenEndpoints.auditLines(userId);
-        JsonNode last = lines.get(lines.size() - 1);
-        assertEquals("regenerated", last.get("action").asText());
-        assertEquals(userId, last.get("userId").asText());
-        assertEquals("audited", last.get("tokenName").asText());
-        assertEquals(fresh.substring(37), last.get("lastTokenPart").asText());
-        assertEquals("203.0.113.10", last.get("sourceIp").asText());
-        assertEquals("rcpat-tests/1.0", last.get("userAgent").asText());
-        assertTrue(last.hasNonNull("requestId"));
-        assertFalse(last.toString().contains(fresh));
+        assertAuditLine("regenerated", userId, "audited", fresh, lines.get(lines.size() - 1));
         assertEquals(List.of("created", "regenerated"), lines.stream().map(l -> l.get("action").asText()).toList());
     }
 
     String storedHash(String id, String name) {
         return stack.admin().rawItem(id).get("personalAccessTokens").m().get(name).m().get("hashedToken").s();
-    }
-
-    static JsonNode requestLine(int fromIndex, String route) {
-        List<String> lines = LogCapture.lines();
-        return lines.subList(fromIndex, lines.size()).stream()
-                .filter(l -> l.startsWith("{\"log\":\"request\"") && l.contains("\"route\":\"" + route + "\""))
-                .map(Api::json)
-                .reduce((a, b) -> b)
-                .orElseThrow();
     }
 }

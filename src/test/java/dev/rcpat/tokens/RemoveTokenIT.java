@@ -5,10 +5,10 @@ import dev.rcpat.local.UserAdmin;
 import dev.rcpat.testing.Api;
 import dev.rcpat.testing.LogCapture;
 import dev.rcpat.testing.LogSecretScan;
+import dev.rcpat.testing.Login;
 import dev.rcpat.testing.MutableClock;
 import dev.rcpat.testing.TestStack;
 import dev.rcpat.testing.TokenEndpoints;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -17,9 +17,15 @@ import java.util.List;
 import java.util.Map;
 
 import static dev.rcpat.testing.Api.auth;
+import static dev.rcpat.testing.TokenEndpoints.NAMELESS_BODIES;
+import static dev.rcpat.testing.TokenEndpoints.NAME_REQUIRED;
 import static dev.rcpat.testing.TokenEndpoints.UNAUTHORIZED;
+import static dev.rcpat.testing.TokenEndpoints.assertAuditLine;
 import static dev.rcpat.testing.TokenEndpoints.assertStatusAndBody;
 import static dev.rcpat.testing.TokenEndpoints.body;
+import static dev.rcpat.testing.TokenEndpoints.invalidParams;
+import static dev.rcpat.testing.TokenEndpoints.notAuthorized;
+import static dev.rcpat.testing.TokenEndpoints.requestLine;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -32,14 +38,9 @@ class RemoveTokenIT {
     final TestStack stack = TestStack.get();
     final MutableClock clock = MutableClock.startingNow();
     final TokenEndpoints api = new TokenEndpoints(stack.services(Map.of(), clock));
-    String userId;
-    Map<String, String> login;
-
-    @BeforeEach
-    void newUser() {
-        userId = stack.admin().createUser(UserAdmin.NewUser.named("rm-" + UserAdmin.newUserId())).userId();
-        login = auth(userId, LogCapture.secret(stack.admin().createLoginToken(userId)));
-    }
+    final Login user = stack.login(UserAdmin.NewUser.named("rm-" + UserAdmin.newUserId()));
+    final String userId = user.userId();
+    final Map<String, String> login = user.headers();
 
     @Test
     void removesOnlyTheNamedTokenAndItStopsAtOnce() {
@@ -57,7 +58,7 @@ class RemoveTokenIT {
         clock.advance(Duration.ofMinutes(2)); // the token's lastUsedAt would be due
         int before = LogCapture.lines().size();
         assertStatusAndBody(200, "{\"success\":true}", api.remove(auth(userId, own), body("self")));
-        JsonNode line = RegenerateTokenIT.requestLine(before, "users.removePersonalAccessToken");
+        JsonNode line = requestLine(before, "users.removePersonalAccessToken");
         assertEquals(2, line.get("dynamodbCalls").asInt(), "no lastUsedAt write for the removed token");
         assertStatusAndBody(401, UNAUTHORIZED, api.remove(auth(userId, own), body("self")));
         assertStatusAndBody(200, "{\"tokens\":[],\"success\":true}", api.list(login));
@@ -65,18 +66,16 @@ class RemoveTokenIT {
 
     @Test
     void missingOrInvalidNameIsRefusedAsGenerateRefusesIt() {
-        for (String b : List.of("{}", "{\"tokenName\":null}", "{\"tokenName\":\"\"}", "")) {
-            assertStatusAndBody(400, "{\"success\":false,\"error\":\"The 'tokenName' param is required\"}", api.remove(login, b));
+        for (String b : NAMELESS_BODIES) {
+            assertStatusAndBody(400, NAME_REQUIRED, api.remove(login, b));
         }
-        assertStatusAndBody(400, "{\"success\":false,\"error\":\"The 'tokenName' param must be a string [invalid-params]\","
-                + "\"errorType\":\"invalid-params\"}", api.remove(login, "{\"tokenName\":[1]}"));
+        assertStatusAndBody(400, invalidParams("The 'tokenName' param must be a string"), api.remove(login, "{\"tokenName\":[1]}"));
     }
 
     @Test
     void thePermissionIsCheckedBeforeTheNameExists() {
-        String guestId = stack.admin().createUser(UserAdmin.NewUser.named("guest-" + UserAdmin.newUserId()).roles("guest")).userId();
-        Map<String, String> guest = auth(guestId, LogCapture.secret(stack.admin().createLoginToken(guestId)));
-        assertStatusAndBody(400, TokenLifecycleIT.notAuthorized("removeToken"), api.remove(guest, body("does-not-exist")));
+        Map<String, String> guest = stack.login(UserAdmin.NewUser.named("guest-" + UserAdmin.newUserId()).roles("guest")).headers();
+        assertStatusAndBody(400, notAuthorized("removeToken"), api.remove(guest, body("does-not-exist")));
     }
 
     @Test
@@ -98,13 +97,6 @@ class RemoveTokenIT {
         String token = api.generate(login, body("audited")).token();
         api.remove(login, body("audited"));
         List<JsonNode> lines = TokenEndpoints.auditLines(userId);
-        JsonNode last = lines.get(lines.size() - 1);
-        assertEquals("removed", last.get("action").asText());
-        assertEquals(userId, last.get("userId").asText());
-        assertEquals("audited", last.get("tokenName").asText());
-        assertEquals(token.substring(37), last.get("lastTokenPart").asText());
-        assertEquals("203.0.113.10", last.get("sourceIp").asText());
-        assertEquals("rcpat-tests/1.0", last.get("userAgent").asText());
-        assertFalse(last.toString().contains(token));
+        assertAuditLine("removed", userId, "audited", token, lines.get(lines.size() - 1));
     }
 }

@@ -4,12 +4,11 @@ import dev.rcpat.api.IsoTime;
 import dev.rcpat.config.Settings;
 import dev.rcpat.local.UserAdmin;
 import dev.rcpat.testing.Api;
-import dev.rcpat.testing.LogCapture;
 import dev.rcpat.testing.LogSecretScan;
+import dev.rcpat.testing.Login;
 import dev.rcpat.testing.MutableClock;
 import dev.rcpat.testing.TestStack;
 import dev.rcpat.testing.TokenEndpoints;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -23,6 +22,7 @@ import static dev.rcpat.testing.Api.json;
 import static dev.rcpat.testing.TokenEndpoints.UNAUTHORIZED;
 import static dev.rcpat.testing.TokenEndpoints.assertStatusAndBody;
 import static dev.rcpat.testing.TokenEndpoints.body;
+import static dev.rcpat.testing.TokenEndpoints.invalidParams;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -36,14 +36,9 @@ class TokenExpiryIT {
     final TestStack stack = TestStack.get();
     final MutableClock clock = MutableClock.startingNow();
     final TokenEndpoints api = new TokenEndpoints(stack.services(Map.of(), clock));
-    String userId;
-    Map<String, String> login;
-
-    @BeforeEach
-    void newUser() {
-        userId = stack.admin().createUser(UserAdmin.NewUser.named("exp-" + UserAdmin.newUserId())).userId();
-        login = auth(userId, LogCapture.secret(stack.admin().createLoginToken(userId)));
-    }
+    final Login user = stack.login(UserAdmin.NewUser.named("exp-" + UserAdmin.newUserId()));
+    final String userId = user.userId();
+    final Map<String, String> login = user.headers();
 
     @Test
     void anExpiredTokenGets401AndIsListedWithItsExpiry() {
@@ -123,8 +118,7 @@ class TokenExpiryIT {
         cases.put("\"expiresInDays\":123456789012345678901234567890", "The 'expiresInDays' param must be at most 36500");
         for (var c : cases.entrySet()) {
             Api.Response r = api.generate(login, "{\"tokenName\":\"bad\"," + c.getKey() + "}");
-            assertStatusAndBody(400, "{\"success\":false,\"error\":\"" + c.getValue() + " [invalid-params]\","
-                    + "\"errorType\":\"invalid-params\"}", r);
+            assertStatusAndBody(400, invalidParams(c.getValue()), r);
         }
         assertFalse(stack.admin().rawItem(userId).get("personalAccessTokens").m().containsKey("bad"));
     }
@@ -133,10 +127,9 @@ class TokenExpiryIT {
     void theConfiguredMaximumBoundsEveryToken() {
         TokenEndpoints capped = new TokenEndpoints(stack.services(Map.of(Settings.MAX_TOKEN_LIFETIME_DAYS, "30"), clock));
         String tooFar = Instant.ofEpochMilli(clock.millis()).plus(Duration.ofDays(30)).plusMillis(1).toString();
-        assertStatusAndBody(400, "{\"success\":false,\"error\":\"The 'expiresInDays' param must be at most 30 [invalid-params]\","
-                + "\"errorType\":\"invalid-params\"}", capped.generate(login, "{\"tokenName\":\"x\",\"expiresInDays\":31}"));
-        assertStatusAndBody(400, "{\"success\":false,\"error\":\"The 'expiresAt' param must be at most 30 days in the future"
-                + " [invalid-params]\",\"errorType\":\"invalid-params\"}",
+        assertStatusAndBody(400, invalidParams("The 'expiresInDays' param must be at most 30"),
+                capped.generate(login, "{\"tokenName\":\"x\",\"expiresInDays\":31}"));
+        assertStatusAndBody(400, invalidParams("The 'expiresAt' param must be at most 30 days in the future"),
                 capped.generate(login, "{\"tokenName\":\"x\",\"expiresAt\":\"" + tooFar + "\"}"));
 
         assertEquals(200, capped.generate(login, "{\"tokenName\":\"max\",\"expiresInDays\":30}").status());

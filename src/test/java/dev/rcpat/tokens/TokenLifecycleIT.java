@@ -3,12 +3,11 @@ package dev.rcpat.tokens;
 import dev.rcpat.api.IsoTime;
 import dev.rcpat.local.UserAdmin;
 import dev.rcpat.testing.Api;
-import dev.rcpat.testing.LogCapture;
 import dev.rcpat.testing.LogSecretScan;
+import dev.rcpat.testing.Login;
 import dev.rcpat.testing.MutableClock;
 import dev.rcpat.testing.TestStack;
 import dev.rcpat.testing.TokenEndpoints;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -17,9 +16,11 @@ import java.util.List;
 import java.util.Map;
 
 import static dev.rcpat.testing.Api.auth;
+import static dev.rcpat.testing.TokenEndpoints.FORBIDDEN;
 import static dev.rcpat.testing.TokenEndpoints.UNAUTHORIZED;
 import static dev.rcpat.testing.TokenEndpoints.assertStatusAndBody;
 import static dev.rcpat.testing.TokenEndpoints.body;
+import static dev.rcpat.testing.TokenEndpoints.notAuthorized;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -37,14 +38,9 @@ class TokenLifecycleIT {
     final TestStack stack = TestStack.get();
     final MutableClock clock = MutableClock.startingNow();
     final TokenEndpoints api = new TokenEndpoints(stack.services(Map.of(), clock));
-    Map<String, String> admin;
-    String adminId;
-
-    @BeforeEach
-    void newAdmin() {
-        adminId = stack.admin().createUser(UserAdmin.NewUser.named("admin-" + UserAdmin.newUserId()).roles("admin")).userId();
-        admin = auth(adminId, LogCapture.secret(stack.admin().createLoginToken(adminId)));
-    }
+    final Login adminLogin = stack.login(UserAdmin.NewUser.named("admin-" + UserAdmin.newUserId()).roles("admin"));
+    final String adminId = adminLogin.userId();
+    final Map<String, String> admin = adminLogin.headers();
 
     @Test
     void rocketChatsEndToEndCasesInOrder() {
@@ -109,8 +105,7 @@ class TokenLifecycleIT {
             assertStatusAndBody(400, notAuthorized("regenerateToken"), api.regenerate(admin, body(NAME)));
             assertStatusAndBody(400, notAuthorized("removeToken"), api.remove(admin, body(NAME)));
             assertStatusAndBody(400, notAuthorized("removeToken"), api.remove(admin, body(UNKNOWN)));
-            assertStatusAndBody(403, "{\"success\":false,\"error\":\"User does not have the permissions required for this action"
-                    + " [error-unauthorized]\"}", api.list(admin));
+            assertStatusAndBody(403, FORBIDDEN, api.list(admin));
         } finally {
             stack.admin().setPermission(PERMISSION, List.of("admin", "user"));
         }
@@ -118,10 +113,5 @@ class TokenLifecycleIT {
         assertStatusAndBody(200, "{\"tokens\":[{\"name\":\"" + NAME + "\",\"createdAt\":\"" + IsoTime.format(clock.millis())
                 + "\",\"lastTokenPart\":\"" + existing.substring(37) + "\",\"bypassTwoFactor\":false,"
                 + "\"lastUsedAt\":\"" + IsoTime.format(clock.millis()) + "\"}],\"success\":true}", api.list(admin));
-    }
-
-    static String notAuthorized(String method) {
-        return "{\"success\":false,\"error\":\"Not Authorized [not-authorized]\",\"errorType\":\"not-authorized\","
-                + "\"details\":{\"method\":\"personalAccessTokens:" + method + "\"}}";
     }
 }

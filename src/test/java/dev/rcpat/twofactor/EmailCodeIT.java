@@ -10,6 +10,7 @@ import dev.rcpat.pipeline.RequestLog;
 import dev.rcpat.testing.Api;
 import dev.rcpat.testing.LogCapture;
 import dev.rcpat.testing.LogSecretScan;
+import dev.rcpat.testing.Login;
 import dev.rcpat.testing.MutableClock;
 import dev.rcpat.testing.SesMailbox;
 import dev.rcpat.testing.TestStack;
@@ -23,13 +24,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 import static dev.rcpat.twofactor.Rig.assertAnswer;
 import static dev.rcpat.twofactor.Rig.assertToken;
@@ -71,9 +67,10 @@ class EmailCodeIT {
         verified1 = "first-" + id + "@rcpat.test";
         verified2 = "second-" + id + "@rcpat.test";
         unverified = "unverified-" + id + "@rcpat.test";
-        user = stack.admin().createUser(UserAdmin.NewUser.named(username)
+        Login created = stack.login(UserAdmin.NewUser.named(username)
                 .email(verified1, true).email(unverified, false).email(verified2, true).withEmail2fa());
-        login = LogCapture.secret(stack.admin().createLoginToken(user.userId()));
+        user = created.user();
+        login = created.token();
     }
 
     Api.Response generate(String code, String tokenName) {
@@ -152,16 +149,14 @@ class EmailCodeIT {
     @Test
     void aUserWithOneVerifiedAddressCostsOneSesCall() {
         String address = "only-" + UserAdmin.newUserId().toLowerCase() + "@rcpat.test";
-        UserAdmin.Created single = stack.admin().createUser(UserAdmin.NewUser.named("one-" + UserAdmin.newUserId())
-                .email(address, true).withEmail2fa());
-        String token = LogCapture.secret(stack.admin().createLoginToken(single.userId()));
-        assertEquals(400, rig.generate(single.userId(), token, null, "{\"tokenName\":\"t\"}").status());
+        Login single = stack.login(UserAdmin.NewUser.named("one-" + UserAdmin.newUserId()).email(address, true).withEmail2fa());
+        assertEquals(400, rig.generate(single.userId(), single.token(), null, "{\"tokenName\":\"t\"}").status());
         JsonNode line = Rig.lastRequestLine(single.userId());
         assertEquals("totp-required", line.get("errorType").asText());
         assertEquals(2, line.get("dynamodbCalls").asInt());
         assertEquals(1, line.get("sesCalls").asInt());
         String code = Rig.shownCode(mailbox.to(address).get(0));
-        assertToken(rig.generate(single.userId(), token, code, "{\"tokenName\":\"t\"}"));
+        assertToken(rig.generate(single.userId(), single.token(), code, "{\"tokenName\":\"t\"}"));
         line = Rig.lastRequestLine(single.userId());
         assertEquals(2, line.get("dynamodbCalls").asInt());
         assertEquals(0, line.get("sesCalls").asInt());
@@ -226,29 +221,18 @@ class EmailCodeIT {
     @Test
     void twentyConcurrentRequestsWithTheSameCodeMakeOneToken() throws Exception {
         String shown = requestCode(0);
-        ExecutorService pool = Executors.newFixedThreadPool(20);
-        try {
-            List<Callable<Api.Response>> calls = new ArrayList<>();
-            for (int i = 0; i < 20; i++) {
-                String name = "race-" + i;
-                calls.add(() -> generate(shown, name));
+        int ok = 0;
+        int invalid = 0;
+        for (Api.Response r : Api.concurrently(20, i -> generate(shown, "race-" + i))) {
+            if (r.status() == 200) {
+                ok++;
+            } else if (r.body().equals(Api.json(challenge("totp-invalid", details(false, null))))) {
+                invalid++;
             }
-            int ok = 0;
-            int invalid = 0;
-            for (Future<Api.Response> f : pool.invokeAll(calls)) {
-                Api.Response r = f.get();
-                if (r.status() == 200) {
-                    ok++;
-                } else if (r.body().equals(Api.json(challenge("totp-invalid", details(false, null))))) {
-                    invalid++;
-                }
-            }
-            assertEquals(1, ok);
-            assertEquals(19, invalid);
-            assertEquals(1, stack.admin().rawItem(user.userId()).get("personalAccessTokens").m().size());
-            assertNull(storedCode());
-        } finally {
-            pool.shutdownNow();
         }
+        assertEquals(1, ok);
+        assertEquals(19, invalid);
+        assertEquals(1, stack.admin().rawItem(user.userId()).get("personalAccessTokens").m().size());
+        assertNull(storedCode());
     }
 }

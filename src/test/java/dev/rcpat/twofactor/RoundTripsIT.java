@@ -6,6 +6,7 @@ import dev.rcpat.local.UserAdmin;
 import dev.rcpat.testing.Api;
 import dev.rcpat.testing.LogCapture;
 import dev.rcpat.testing.LogSecretScan;
+import dev.rcpat.testing.Login;
 import dev.rcpat.testing.MutableClock;
 import dev.rcpat.testing.TestStack;
 import org.junit.jupiter.api.Test;
@@ -27,16 +28,6 @@ class RoundTripsIT {
     final MutableClock clock = MutableClock.midStep();
     final Rig rig = new Rig(stack.services(Map.of(), clock));
 
-    record Login(String userId, String token, UserAdmin.Created created) { }
-
-    Login login(UserAdmin.NewUser spec) {
-        UserAdmin.Created created = stack.admin().createUser(spec);
-        if (created.totpSecret() != null) {
-            LogCapture.secret(created.totpSecret());
-        }
-        return new Login(created.userId(), LogCapture.secret(stack.admin().createLoginToken(created.userId())), created);
-    }
-
     void assertCalls(Login user, int dynamoDb, int ses) {
         JsonNode line = Rig.lastRequestLine(user.userId());
         assertEquals(dynamoDb, line.get("dynamodbCalls").asInt(), line.toString());
@@ -45,15 +36,15 @@ class RoundTripsIT {
 
     @Test
     void totpUser() {
-        Login user = login(UserAdmin.NewUser.named("rt-totp-" + UserAdmin.newUserId()).withTotp());
-        String code = LogCapture.secret(AuthenticatorApp.code(user.created().totpSecret(), clock.millis()));
+        Login user = stack.login(UserAdmin.NewUser.named("rt-totp-" + UserAdmin.newUserId()).withTotp());
+        String code = LogCapture.secret(AuthenticatorApp.code(user.totpSecret(), clock.millis()));
         Rig.assertToken(rig.generate(user.userId(), user.token(), "totp", code, "{\"tokenName\":\"a\"}", Map.of()));
         assertCalls(user, 2, 0);
     }
 
     @Test
     void passwordUser() {
-        Login user = login(UserAdmin.NewUser.named("rt-pw-" + UserAdmin.newUserId()).password(LogCapture.secret("rt password")));
+        Login user = stack.login(UserAdmin.NewUser.named("rt-pw-" + UserAdmin.newUserId()).password(LogCapture.secret("rt password")));
         String digest = LogCapture.secret(Secrets.sha256Hex("rt password"));
         Rig.assertToken(rig.generate(user.userId(), user.token(), "password", digest, "{\"tokenName\":\"a\"}", Map.of()));
         assertCalls(user, 2, 0);
@@ -61,14 +52,14 @@ class RoundTripsIT {
 
     @Test
     void userWithoutAnyMethod() {
-        Login user = login(UserAdmin.NewUser.named("rt-none-" + UserAdmin.newUserId()));
+        Login user = stack.login(UserAdmin.NewUser.named("rt-none-" + UserAdmin.newUserId()));
         Rig.assertToken(rig.generate(user.userId(), user.token(), null, "{\"tokenName\":\"a\"}"));
         assertCalls(user, 2, 0);
     }
 
     @Test
     void bypassTokenOfAPasswordUser() {
-        Login user = login(UserAdmin.NewUser.named("rt-bypass-" + UserAdmin.newUserId()).password(LogCapture.secret("rt password")));
+        Login user = stack.login(UserAdmin.NewUser.named("rt-bypass-" + UserAdmin.newUserId()).password(LogCapture.secret("rt password")));
         String digest = LogCapture.secret(Secrets.sha256Hex("rt password"));
         Api.Response first = rig.generate(user.userId(), user.token(), "password", digest,
                 "{\"tokenName\":\"bypass\",\"bypassTwoFactor\":true}", Map.of());
@@ -81,7 +72,7 @@ class RoundTripsIT {
     @Test
     void emailUserWhenTheCodeIsSent() {
         String address = "rt-" + UserAdmin.newUserId().toLowerCase() + "@example.com";
-        Login user = login(UserAdmin.NewUser.named("rt-mail-" + UserAdmin.newUserId()).email(address, true).withEmail2fa());
+        Login user = stack.login(UserAdmin.NewUser.named("rt-mail-" + UserAdmin.newUserId()).email(address, true).withEmail2fa());
         Api.Response challenged = rig.generate(user.userId(), user.token(), null, "{\"tokenName\":\"a\"}");
         assertEquals("totp-required", challenged.body().path("errorType").asText(), challenged.raw());
         assertCalls(user, 2, 1);

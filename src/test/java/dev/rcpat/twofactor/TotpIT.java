@@ -6,6 +6,7 @@ import dev.rcpat.local.UserAdmin;
 import dev.rcpat.testing.Api;
 import dev.rcpat.testing.LogCapture;
 import dev.rcpat.testing.LogSecretScan;
+import dev.rcpat.testing.Login;
 import dev.rcpat.testing.MutableClock;
 import dev.rcpat.testing.TestStack;
 import org.junit.jupiter.api.BeforeEach;
@@ -40,11 +41,10 @@ class TotpIT {
 
     @BeforeEach
     void totpUser() {
-        user = stack.admin().createUser(UserAdmin.NewUser.named("totp-" + UserAdmin.newUserId())
+        Login created = stack.login(UserAdmin.NewUser.named("totp-" + UserAdmin.newUserId())
                 .password(LogCapture.secret("pw-" + UserAdmin.newUserId())).withTotp());
-        LogCapture.secret(user.totpSecret());
-        user.backupCodes().forEach(LogCapture::secret);
-        login = LogCapture.secret(stack.admin().createLoginToken(user.userId()));
+        user = created.user();
+        login = created.token();
     }
 
     String codeForStepOffset(int offset) {
@@ -62,13 +62,11 @@ class TotpIT {
     @Test
     void noCodeIsTotpRequired() {
         assertAnswer(400, challenge("totp-required", TOTP_ONLY), generate(null, "t"));
-        UserAdmin.Created both = stack.admin().createUser(UserAdmin.NewUser.named("both-" + UserAdmin.newUserId())
+        Login both = stack.login(UserAdmin.NewUser.named("both-" + UserAdmin.newUserId())
                 .email("both-" + UserAdmin.newUserId().toLowerCase() + "@rcpat.test", true).withTotp().withEmail2fa());
-        LogCapture.secret(both.totpSecret());
-        String token = LogCapture.secret(stack.admin().createLoginToken(both.userId()));
         assertAnswer(400, challenge("totp-required",
                         "{\"method\":\"totp\",\"codeGenerated\":false,\"availableMethods\":[\"totp\",\"email\"]}"),
-                rig.generate(both.userId(), token, null, "{\"tokenName\":\"t\"}"));
+                rig.generate(both.userId(), both.token(), null, "{\"tokenName\":\"t\"}"));
     }
 
     @Test
@@ -182,31 +180,20 @@ class TotpIT {
     @Test
     void concurrentRequestsWithTheSameCodeMakeOneToken() throws Exception {
         String code = codeForStepOffset(0);
-        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(10);
-        try {
-            java.util.List<java.util.concurrent.Callable<Api.Response>> calls = new java.util.ArrayList<>();
-            for (int i = 0; i < 10; i++) {
-                String name = "race-" + i;
-                calls.add(() -> generate(code, name));
+        int ok = 0;
+        int invalid = 0;
+        for (Api.Response r : Api.concurrently(10, i -> generate(code, "race-" + i))) {
+            if (r.status() == 200) {
+                ok++;
+            } else if (r.body().equals(Api.json(challenge("totp-invalid", TOTP_ONLY)))) {
+                invalid++;
+            } else {
+                throw new AssertionError("unexpected answer: " + r.raw());
             }
-            int ok = 0;
-            int invalid = 0;
-            for (var f : pool.invokeAll(calls)) {
-                Api.Response r = f.get();
-                if (r.status() == 200) {
-                    ok++;
-                } else if (r.body().equals(Api.json(challenge("totp-invalid", TOTP_ONLY)))) {
-                    invalid++;
-                } else {
-                    throw new AssertionError("unexpected answer: " + r.raw());
-                }
-            }
-            assertEquals(1, ok);
-            assertEquals(9, invalid);
-            assertEquals("0", storedTotp().get("failedAttempts").n(), "replays of a spent code are not guesses");
-            assertEquals(1, stack.admin().rawItem(user.userId()).get("personalAccessTokens").m().size());
-        } finally {
-            pool.shutdownNow();
         }
+        assertEquals(1, ok);
+        assertEquals(9, invalid);
+        assertEquals("0", storedTotp().get("failedAttempts").n(), "replays of a spent code are not guesses");
+        assertEquals(1, stack.admin().rawItem(user.userId()).get("personalAccessTokens").m().size());
     }
 }

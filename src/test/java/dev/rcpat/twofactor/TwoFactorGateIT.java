@@ -6,6 +6,7 @@ import dev.rcpat.local.UserAdmin;
 import dev.rcpat.testing.Api;
 import dev.rcpat.testing.LogCapture;
 import dev.rcpat.testing.LogSecretScan;
+import dev.rcpat.testing.Login;
 import dev.rcpat.testing.MutableClock;
 import dev.rcpat.testing.TestStack;
 import org.junit.jupiter.api.Test;
@@ -37,23 +38,12 @@ class TwoFactorGateIT {
     /** Default settings: RememberFor 1800 s. */
     final Rig defaults = new Rig(stack.services(Map.of(), clock));
 
-    record Login(UserAdmin.Created user, String token) { }
-
-    static Login create(UserAdmin.NewUser spec) {
-        UserAdmin.Created user = stack.admin().createUser(spec);
-        if (user.totpSecret() != null) {
-            LogCapture.secret(user.totpSecret());
-            user.backupCodes().forEach(LogCapture::secret);
-        }
-        return new Login(user, LogCapture.secret(stack.admin().createLoginToken(user.userId())));
-    }
-
     String totpCode(Login l) {
-        return LogCapture.secret(AuthenticatorApp.code(l.user().totpSecret(), clock.millis()));
+        return LogCapture.secret(AuthenticatorApp.code(l.totpSecret(), clock.millis()));
     }
 
     static Api.Response generate(Rig rig, Login l, String token, String code, String body, Map<String, String> client) {
-        return rig.generate(l.user().userId(), token, null, code, body, client);
+        return rig.generate(l.userId(), token, null, code, body, client);
     }
 
     static Map<String, String> from(String ip) {
@@ -66,7 +56,7 @@ class TwoFactorGateIT {
         String digest = LogCapture.secret(Secrets.sha256Hex(password));
         LogCapture.secret(digest.toUpperCase(Locale.ROOT));
         // Email 2FA without a verified address is not a method: the fallback applies.
-        Login l = create(UserAdmin.NewUser.named("pw-" + UserAdmin.newUserId()).password(password)
+        Login l = stack.login(UserAdmin.NewUser.named("pw-" + UserAdmin.newUserId()).password(password)
                 .email("pw-" + UserAdmin.newUserId().toLowerCase() + "@rcpat.test", false).withEmail2fa());
         String t = l.token();
         assertAnswer(400, challenge("totp-required", PASSWORD), generate(noRemember, l, t, null, "{\"tokenName\":\"a\"}", Map.of()));
@@ -76,21 +66,21 @@ class TwoFactorGateIT {
                 generate(noRemember, l, t, Secrets.sha256Hex(password + "x"), "{\"tokenName\":\"c\"}", Map.of()));
         assertAnswer(400, challenge("totp-invalid", PASSWORD), generate(noRemember, l, t, password, "{\"tokenName\":\"c\"}", Map.of()));
         // x-2fa-method: password is not a method of its own, but names what the rules chose anyway.
-        assertToken(noRemember.generate(l.user().userId(), t, "password", digest, "{\"tokenName\":\"d\"}", Map.of()));
+        assertToken(noRemember.generate(l.userId(), t, "password", digest, "{\"tokenName\":\"d\"}", Map.of()));
     }
 
     @Test
     void withoutAPasswordOrMethodThereIsNoSecondFactor() {
-        Login l = create(UserAdmin.NewUser.named("sso-" + UserAdmin.newUserId()));
+        Login l = stack.login(UserAdmin.NewUser.named("sso-" + UserAdmin.newUserId()));
         assertToken(generate(noRemember, l, l.token(), null, "{\"tokenName\":\"a\"}", Map.of()));
-        Login off = create(UserAdmin.NewUser.named("nofb-" + UserAdmin.newUserId()).password(LogCapture.secret("pw-" + UserAdmin.newUserId())));
+        Login off = stack.login(UserAdmin.NewUser.named("nofb-" + UserAdmin.newUserId()).password(LogCapture.secret("pw-" + UserAdmin.newUserId())));
         Rig noFallback = new Rig(stack.services(Map.of(Settings.PASSWORD_FALLBACK_ENABLED, "false"), clock));
         assertToken(generate(noFallback, off, off.token(), null, "{\"tokenName\":\"a\"}", Map.of()));
     }
 
     @Test
     void twoFactorSwitchedOffPassesEveryone() {
-        Login l = create(UserAdmin.NewUser.named("off-" + UserAdmin.newUserId()).withTotp());
+        Login l = stack.login(UserAdmin.NewUser.named("off-" + UserAdmin.newUserId()).withTotp());
         Rig off = new Rig(stack.services(Map.of(Settings.TWO_FACTOR_ENABLED, "false"), clock));
         assertToken(generate(off, l, l.token(), null, "{\"tokenName\":\"a\"}", Map.of()));
         Rig totpOff = new Rig(stack.services(Map.of(Settings.TOTP_ENABLED, "false", Settings.REMEMBER_FOR_SECONDS, "0"), clock));
@@ -99,7 +89,7 @@ class TwoFactorGateIT {
 
     @Test
     void aBypassTokenIsNotChallengedAndTheTokensItMakesAre() {
-        Login l = create(UserAdmin.NewUser.named("bp-" + UserAdmin.newUserId()).withTotp());
+        Login l = stack.login(UserAdmin.NewUser.named("bp-" + UserAdmin.newUserId()).withTotp());
         Api.Response bypass = generate(noRemember, l, l.token(), totpCode(l), "{\"tokenName\":\"ci\",\"bypassTwoFactor\":true}", Map.of());
         assertToken(bypass);
         Api.Response plain = generate(noRemember, l, bypass.token(), null, "{\"tokenName\":\"plain\"}", Map.of());
@@ -110,10 +100,10 @@ class TwoFactorGateIT {
 
     @Test
     void rememberedFromTheSameClientWithinRememberFor() {
-        Login l = create(UserAdmin.NewUser.named("rm-" + UserAdmin.newUserId()).withTotp());
+        Login l = stack.login(UserAdmin.NewUser.named("rm-" + UserAdmin.newUserId()).withTotp());
         long passedAt = clock.millis();
         assertToken(generate(defaults, l, l.token(), totpCode(l), "{\"tokenName\":\"a\"}", from(HOME)));
-        Map<String, AttributeValue> record = stack.admin().rawItem(l.user().userId()).get("loginTokens").m()
+        Map<String, AttributeValue> record = stack.admin().rawItem(l.userId()).get("loginTokens").m()
                 .get(Secrets.hashToken(l.token())).m();
         assertEquals(String.valueOf(passedAt + 1_800_000), record.get("twoFactorAuthorizedUntil").n());
         assertEquals(44, record.get("twoFactorAuthorizedHash").s().length());
@@ -131,9 +121,9 @@ class TwoFactorGateIT {
 
     @Test
     void rememberForZeroRemembersNothing() {
-        Login l = create(UserAdmin.NewUser.named("rm0-" + UserAdmin.newUserId()).withTotp());
+        Login l = stack.login(UserAdmin.NewUser.named("rm0-" + UserAdmin.newUserId()).withTotp());
         assertToken(generate(noRemember, l, l.token(), totpCode(l), "{\"tokenName\":\"a\"}", from(HOME)));
-        Map<String, AttributeValue> record = stack.admin().rawItem(l.user().userId()).get("loginTokens").m()
+        Map<String, AttributeValue> record = stack.admin().rawItem(l.userId()).get("loginTokens").m()
                 .get(Secrets.hashToken(l.token())).m();
         assertFalse(record.containsKey("twoFactorAuthorizedUntil"));
         assertAnswer(400, challenge("totp-required", TOTP_ONLY),
@@ -142,7 +132,7 @@ class TwoFactorGateIT {
 
     @Test
     void twoFactorRunsBeforeValidation() {
-        Login l = create(UserAdmin.NewUser.named("order-" + UserAdmin.newUserId()).withTotp());
+        Login l = stack.login(UserAdmin.NewUser.named("order-" + UserAdmin.newUserId()).withTotp());
         assertAnswer(400, challenge("totp-required", TOTP_ONLY), generate(noRemember, l, l.token(), null, "{}", Map.of()));
         assertAnswer(400, challenge("totp-required", TOTP_ONLY),
                 generate(noRemember, l, l.token(), null, "{\"tokenName\":42}", Map.of()));

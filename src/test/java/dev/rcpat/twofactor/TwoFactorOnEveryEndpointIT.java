@@ -7,6 +7,7 @@ import dev.rcpat.local.UserAdmin;
 import dev.rcpat.testing.Api;
 import dev.rcpat.testing.LogCapture;
 import dev.rcpat.testing.LogSecretScan;
+import dev.rcpat.testing.Login;
 import dev.rcpat.testing.MutableClock;
 import dev.rcpat.testing.SesMailbox;
 import dev.rcpat.testing.TestStack;
@@ -60,27 +61,12 @@ class TwoFactorOnEveryEndpointIT {
     /** The two-factor-protected token endpoints. */
     enum Endpoint { GENERATE, REGENERATE, REMOVE }
 
-    record Login(UserAdmin.Created user, String token) {
-        String userId() {
-            return user.userId();
-        }
-    }
-
-    static Login create(UserAdmin.NewUser spec) {
-        UserAdmin.Created user = stack.admin().createUser(spec);
-        if (user.totpSecret() != null) {
-            LogCapture.secret(user.totpSecret());
-            user.backupCodes().forEach(LogCapture::secret);
-        }
-        return new Login(user, LogCapture.secret(stack.admin().createLoginToken(user.userId())));
-    }
-
     static Login totpUser() {
-        return create(UserAdmin.NewUser.named("totp-" + UserAdmin.newUserId()).withTotp());
+        return stack.login(UserAdmin.NewUser.named("totp-" + UserAdmin.newUserId()).withTotp());
     }
 
     String totpCode(Login l) {
-        return LogCapture.secret(AuthenticatorApp.code(l.user().totpSecret(), clock.millis()));
+        return LogCapture.secret(AuthenticatorApp.code(l.totpSecret(), clock.millis()));
     }
 
     void nextStep() {
@@ -177,7 +163,7 @@ class TwoFactorOnEveryEndpointIT {
         String id = UserAdmin.newUserId().toLowerCase();
         String username = "mail-" + id;
         String address = "only-" + id + "@rcpat.test";
-        Login l = create(UserAdmin.NewUser.named(username).email(address, true).withEmail2fa());
+        Login l = stack.login(UserAdmin.NewUser.named(username).email(address, true).withEmail2fa());
         String target = existingTarget(endpoint, l);
 
         assertAnswer(400, challenge("totp-required", "{\"method\":\"email\",\"codeGenerated\":true,\"emailOrUsername\":\""
@@ -200,7 +186,7 @@ class TwoFactorOnEveryEndpointIT {
     void passwordUserPassesWithTheHexDigestOfThePassword(Endpoint endpoint) {
         String password = LogCapture.secret("Tr0ub4dor&" + UserAdmin.newUserId());
         String digest = LogCapture.secret(Secrets.sha256Hex(password));
-        Login l = create(UserAdmin.NewUser.named("pw-" + UserAdmin.newUserId()).password(password));
+        Login l = stack.login(UserAdmin.NewUser.named("pw-" + UserAdmin.newUserId()).password(password));
         String target = existingTarget(endpoint, l);
 
         assertAnswer(400, challenge("totp-required", PASSWORD), call(endpoint, headers(l, l.token(), null)));
