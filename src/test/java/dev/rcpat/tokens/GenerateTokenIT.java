@@ -130,6 +130,19 @@ class GenerateTokenIT {
     }
 
     @Test
+    void dataAfterTheJsonValueIsNotJson() {
+        for (String body : List.of("{\"tokenName\":\"trailing\"} x", "{\"tokenName\":\"trailing\"}}",
+                "{\"tokenName\":\"trailing\"}{\"tokenName\":\"second\"}")) {
+            Api.Response r = generate(body);
+            assertEquals(400, r.status(), body);
+            assertBody(invalidParams("The request body is not valid JSON"), r);
+        }
+        assertEquals(200, generate(" {\"tokenName\":\"spaced\"} \n").status(), "whitespace around the value is JSON");
+        assertEquals(java.util.Set.of("spaced"),
+                stack.admin().rawItem(user.userId()).get("personalAccessTokens").m().keySet());
+    }
+
+    @Test
     void formEncodedAndBase64BodiesWork() {
         Map<String, String> headers = auth(user.userId(), loginToken);
         headers.put("Content-Type", "application/x-www-form-urlencoded");
