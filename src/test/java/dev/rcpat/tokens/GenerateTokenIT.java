@@ -156,6 +156,25 @@ class GenerateTokenIT {
     }
 
     @Test
+    void formFieldsAreTextSoATokenMayBeNamedTrueOrFalse() {
+        Map<String, String> headers = auth(user.userId(), loginToken);
+        headers.put("Content-Type", "application/x-www-form-urlencoded");
+        Api.Response r = generate(headers, "tokenName=true&bypassTwoFactor=true");
+        assertEquals(200, r.status(), r.raw());
+        assertEquals(json("{\"token\":\"" + r.token() + "\",\"success\":true}"), r.body());
+        assertEquals(200, generate(headers, "tokenName=false").status());
+        Map<String, AttributeValue> pats = stack.admin().rawItem(user.userId()).get("personalAccessTokens").m();
+        assertEquals(java.util.Set.of("true", "false"), pats.keySet());
+        assertEquals(Boolean.TRUE, pats.get("true").m().get("bypassTwoFactor").bool());
+        assertEquals(Boolean.FALSE, pats.get("false").m().get("bypassTwoFactor").bool());
+        assertBody(invalidParams("The 'bypassTwoFactor' param must be a boolean"),
+                generate(headers, "tokenName=x&bypassTwoFactor=yes"));
+        // In JSON only a JSON boolean is a boolean.
+        assertBody(invalidParams("The 'bypassTwoFactor' param must be a boolean"),
+                generate("{\"tokenName\":\"x\",\"bypassTwoFactor\":\"true\"}"));
+    }
+
+    @Test
     void headerNamesAreCaseInsensitive() {
         Map<String, String> h = new HashMap<>();
         h.put("x-user-id", user.userId());
