@@ -17,6 +17,8 @@ import java.util.Map;
 
 import static dev.rcpat.testing.Api.auth;
 import static dev.rcpat.testing.TokenEndpoints.FORBIDDEN;
+import static dev.rcpat.testing.TokenEndpoints.NAMELESS_BODIES;
+import static dev.rcpat.testing.TokenEndpoints.NAME_REQUIRED;
 import static dev.rcpat.testing.TokenEndpoints.UNAUTHORIZED;
 import static dev.rcpat.testing.TokenEndpoints.assertStatusAndBody;
 import static dev.rcpat.testing.TokenEndpoints.body;
@@ -106,6 +108,12 @@ class TokenLifecycleIT {
             assertStatusAndBody(400, notAuthorized("removeToken"), api.remove(admin, body(NAME)));
             assertStatusAndBody(400, notAuthorized("removeToken"), api.remove(admin, body(UNKNOWN)));
             assertStatusAndBody(403, FORBIDDEN, api.list(admin));
+            // A missing name is answered before the permission is looked at.
+            for (String nameless : NAMELESS_BODIES) {
+                assertStatusAndBody(400, NAME_REQUIRED, api.generate(admin, nameless));
+                assertStatusAndBody(400, NAME_REQUIRED, api.regenerate(admin, nameless));
+                assertStatusAndBody(400, NAME_REQUIRED, api.remove(admin, nameless));
+            }
         } finally {
             stack.admin().setPermission(PERMISSION, List.of("admin", "user"));
         }
