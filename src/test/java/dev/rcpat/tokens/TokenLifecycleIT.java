@@ -1,6 +1,8 @@
 package dev.rcpat.tokens;
 
 import dev.rcpat.api.IsoTime;
+import dev.rcpat.config.Settings;
+import dev.rcpat.local.TemplateTables;
 import dev.rcpat.local.UserAdmin;
 import dev.rcpat.testing.Api;
 import dev.rcpat.testing.LogSecretScan;
@@ -96,6 +98,28 @@ class TokenLifecycleIT {
         assertStatusAndBody(400, "{\"success\":false,\"error\":\"Token does not exist [error-token-does-not-exists]\","
                 + "\"errorType\":\"error-token-does-not-exists\",\"details\":{\"method\":\"personalAccessTokens:removeToken\"}}",
                 api.remove(admin, body(UNKNOWN)));
+    }
+
+    @Test
+    void withThePermissionNotStoredRocketChatsDefaultRolesHoldIt() throws Exception {
+        // A newly deployed stack: the permissions table is empty.
+        TemplateTables fresh = TemplateTables.read(TestStack.PROJECT.resolve("template.yaml"),
+                "noperm" + UserAdmin.newUserId().toLowerCase());
+        fresh.createAll(stack.dynamo());
+        TokenEndpoints unseeded = new TokenEndpoints(stack.services(
+                Map.of(Settings.PERMISSIONS_TABLE, fresh.tableName("PermissionsTable")), clock));
+        Login user = stack.login(UserAdmin.NewUser.named("user-" + UserAdmin.newUserId()).roles("user"));
+        Login guest = stack.login(UserAdmin.NewUser.named("guest-" + UserAdmin.newUserId()).roles("guest"));
+
+        Api.Response byAdmin = unseeded.generate(admin, body(NAME));
+        assertStatusAndBody(200, "{\"token\":\"" + byAdmin.token() + "\",\"success\":true}", byAdmin);
+        Api.Response byUser = unseeded.generate(user.headers(), body(NAME));
+        assertStatusAndBody(200, "{\"token\":\"" + byUser.token() + "\",\"success\":true}", byUser);
+        assertStatusAndBody(200, "{\"tokens\":[{\"name\":\"" + NAME + "\",\"createdAt\":\"" + IsoTime.format(clock.millis())
+                + "\",\"lastTokenPart\":\"" + byUser.token().substring(37) + "\",\"bypassTwoFactor\":false}],\"success\":true}",
+                unseeded.list(user.headers()));
+        assertStatusAndBody(400, notAuthorized("generateToken"), unseeded.generate(guest.headers(), body(NAME)));
+        assertStatusAndBody(403, FORBIDDEN, unseeded.list(guest.headers()));
     }
 
     @Test
