@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -124,7 +125,7 @@ public final class ApiRequest {
     /** Whether the body is {@code application/x-www-form-urlencoded}: its fields are all text. */
     public boolean isFormEncoded() {
         String contentType = header("Content-Type");
-        return contentType != null && contentType.toLowerCase().startsWith("application/x-www-form-urlencoded");
+        return contentType != null && contentType.toLowerCase(Locale.ROOT).startsWith("application/x-www-form-urlencoded");
     }
 
     /**

@@ -175,6 +175,20 @@ class GenerateTokenIT {
     }
 
     @Test
+    void theFormContentTypeIsRecognisedWhateverTheDefaultLocale() {
+        Map<String, String> headers = auth(user.userId(), loginToken);
+        headers.put("Content-Type", "APPLICATION/X-WWW-FORM-URLENCODED");
+        java.util.Locale before = java.util.Locale.getDefault();
+        java.util.Locale.setDefault(java.util.Locale.forLanguageTag("tr-TR")); // lower-cases I to a dotless ı
+        try {
+            assertEquals(200, generate(headers, "tokenName=turkish").status());
+        } finally {
+            java.util.Locale.setDefault(before);
+        }
+        assertEquals(java.util.Set.of("turkish"), stack.admin().rawItem(user.userId()).get("personalAccessTokens").m().keySet());
+    }
+
+    @Test
     void headerNamesAreCaseInsensitive() {
         Map<String, String> h = new HashMap<>();
         h.put("x-user-id", user.userId());

@@ -191,6 +191,19 @@ class EmailCodeIT {
     }
 
     @Test
+    void codesAreAsciiDigitsWhateverTheDefaultLocale() {
+        java.util.Locale before = java.util.Locale.getDefault();
+        java.util.Locale.setDefault(java.util.Locale.forLanguageTag("ar-EG")); // formats numbers in Arabic-Indic digits
+        try {
+            String shown = requestCode(0);
+            assertTrue(shown.matches("^[0-9]{3}-[0-9]{3}$"), "shown as 123-456");
+            assertToken(generate(shown, "t"));
+        } finally {
+            java.util.Locale.setDefault(before);
+        }
+    }
+
+    @Test
     void aCodeNotYetExpiredStillWorks() {
         String shown = requestCode(0);
         clock.advance(Duration.ofSeconds(3599));
