@@ -204,6 +204,20 @@ class EmailCodeIT {
     }
 
     @Test
+    void aCodeIsSpentOnlyWhenTheRequestSucceeds() {
+        String shown = requestCode(0);
+        assertToken(generate(shown, "taken"));
+        String next = requestCode(1);
+        Map<String, AttributeValue> before = storedCode();
+        assertAnswer(400, "{\"success\":false,\"error\":\"A token with this name already exists [error-token-already-exists]\","
+                + "\"errorType\":\"error-token-already-exists\",\"details\":{\"method\":\"personalAccessTokens:generateToken\"}}",
+                generate(next, "taken"));
+        assertEquals(before, storedCode(), "a refused request leaves the code as it was");
+        assertToken(generate(next, "free"));
+        assertNull(storedCode());
+    }
+
+    @Test
     void aCodeNotYetExpiredStillWorks() {
         String shown = requestCode(0);
         clock.advance(Duration.ofSeconds(3599));
