@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -103,8 +104,7 @@ public final class ApiRequest {
                 throw ApiError.tooLarge(MAX_BODY_BYTES);
             }
         }
-        String contentType = header("Content-Type");
-        if (contentType != null && contentType.toLowerCase().startsWith("application/x-www-form-urlencoded")) {
+        if (isFormEncoded()) {
             return formToObject(raw);
         }
         if (raw.isBlank()) {
@@ -122,7 +122,16 @@ public final class ApiRequest {
         return (ObjectNode) node;
     }
 
-    /** Form fields become strings, except the literals true/false, which Rocket.Chat's clients send for booleans. */
+    /** Whether the body is {@code application/x-www-form-urlencoded}: its fields are all text. */
+    public boolean isFormEncoded() {
+        String contentType = header("Content-Type");
+        return contentType != null && contentType.toLowerCase(Locale.ROOT).startsWith("application/x-www-form-urlencoded");
+    }
+
+    /**
+     * Form fields become strings, as Rocket.Chat reads them: a field {@code tokenName=true} names a
+     * token "true". Endpoints that take a boolean read "true"/"false" from a form themselves.
+     */
     private static ObjectNode formToObject(String raw) throws ApiError {
         ObjectNode out = JsonCodec.newObject();
         for (String pair : raw.split("&")) {
@@ -138,11 +147,7 @@ public final class ApiRequest {
             } catch (IllegalArgumentException e) {
                 throw ApiError.invalidParams("The request body is not valid form data");
             }
-            switch (value) {
-                case "true" -> out.put(key, true);
-                case "false" -> out.put(key, false);
-                default -> out.put(key, value);
-            }
+            out.put(key, value);
         }
         return out;
     }

@@ -2,6 +2,7 @@ package dev.rcpat.api;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
@@ -36,13 +37,21 @@ public final class JsonCodec {
     }
 
     /**
-     * The first JSON value of {@code text} as a tree, like {@code ObjectMapper.readTree} (which
-     * also ignores what follows it; duplicate keys: the last wins). Null when there is no value.
+     * The JSON value {@code text} holds, as a tree, like {@code ObjectMapper.readTree} (duplicate
+     * keys: the last wins); unlike readTree, anything but whitespace after the value is refused,
+     * since such a text is not JSON. Null when there is no value.
      */
     public static JsonNode parse(String text) throws JsonProcessingException {
         try (JsonParser p = FACTORY.createParser(text)) {
             JsonToken first = p.nextToken();
-            return first == null ? null : read(p, first);
+            if (first == null) {
+                return null;
+            }
+            JsonNode value = read(p, first);
+            if (p.nextToken() != null) {
+                throw new JsonParseException(p, "data after the JSON value");
+            }
+            return value;
         } catch (JsonProcessingException e) {
             throw e;
         } catch (IOException e) {

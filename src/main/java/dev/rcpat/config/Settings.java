@@ -1,5 +1,6 @@
 package dev.rcpat.config;
 
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -39,6 +40,13 @@ public record Settings(
     public static final String SENDER_ADDRESS = "SENDER_ADDRESS";
     public static final String LOGIN_EXPIRATION_DAYS = "LOGIN_EXPIRATION_DAYS";
     public static final String MAX_TOKEN_LIFETIME_DAYS = "MAX_TOKEN_LIFETIME_DAYS";
+
+    /**
+     * Rocket.Chat's default roles of a permission: in force while the permissions table holds no
+     * item for it (a new deployment); an item, even with no roles, replaces them.
+     */
+    public static final Map<String, List<String>> DEFAULT_PERMISSION_ROLES =
+            Map.of("create-personal-access-tokens", List.of("admin", "user"));
 
     /** Rocket.Chat's cap is none; ours keeps every user item far below DynamoDB's 400 KB. */
     public static final int MAX_PERSONAL_ACCESS_TOKENS = 100;

@@ -1,5 +1,6 @@
 package dev.rcpat.store;
 
+import dev.rcpat.config.Settings;
 import dev.rcpat.domain.StoredToken;
 import dev.rcpat.domain.User;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -53,7 +54,9 @@ public final class DynamoDbUserStore implements UserStore {
             List<Map<String, AttributeValue>> users = response.responses().getOrDefault(usersTable, List.of());
             List<Map<String, AttributeValue>> permissions = response.responses().getOrDefault(permissionsTable, List.of());
             Optional<User> user = users.isEmpty() ? Optional.empty() : Optional.of(UserItem.toUser(users.get(0)));
-            List<String> roles = permissions.isEmpty() ? List.of() : UserItem.strings(permissions.get(0).get(PERMISSION_ROLES));
+            List<String> roles = permissions.isEmpty()
+                    ? Settings.DEFAULT_PERMISSION_ROLES.getOrDefault(permissionId, List.of())
+                    : UserItem.strings(permissions.get(0).get(PERMISSION_ROLES));
             return new Snapshot(user, roles);
         } catch (SdkException e) {
             throw new StoreUnavailableException(e);

@@ -10,7 +10,10 @@ import java.util.Optional;
  */
 public interface UserStore {
 
-    /** A consistent read of a user and, in the same round trip, the roles holding a permission. */
+    /**
+     * A consistent read of a user and, in the same round trip, the roles holding a permission
+     * (its default roles when none are stored: {@code Settings.DEFAULT_PERMISSION_ROLES}).
+     */
     Snapshot load(String userId, String permissionId) throws StoreUnavailableException;
 
     /**

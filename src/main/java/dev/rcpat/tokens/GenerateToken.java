@@ -36,7 +36,7 @@ public final class GenerateToken implements Route.Endpoint {
     public Map<String, Object> handle(Call call) throws ApiError, StoreUnavailableException {
         ObjectNode body = call.body();
         String name = TokenRequests.tokenName(body);
-        boolean bypassTwoFactor = TokenRequests.bypassTwoFactor(body);
+        boolean bypassTwoFactor = TokenRequests.bypassTwoFactor(body, call.request().isFormEncoded());
         Long expiresAt = TokenLifetime.requested(body, call.now(), call.settings().maxTokenLifetimeDays());
         if (!call.hasPermission()) {
             throw TokenRequests.notAuthorized(METHOD);

@@ -34,11 +34,17 @@ final class TokenRequests {
         return name;
     }
 
-    /** {@code bypassTwoFactor}: optional boolean, default false. */
-    static boolean bypassTwoFactor(ObjectNode body) throws ApiError {
+    /**
+     * {@code bypassTwoFactor}: optional boolean, default false; a form, whose fields are all text,
+     * gives it as {@code true} or {@code false}.
+     */
+    static boolean bypassTwoFactor(ObjectNode body, boolean formEncoded) throws ApiError {
         JsonNode node = body.get("bypassTwoFactor");
         if (node == null || node.isNull()) {
             return false;
+        }
+        if (formEncoded && node.isTextual() && (node.textValue().equals("true") || node.textValue().equals("false"))) {
+            return node.textValue().equals("true");
         }
         if (!node.isBoolean()) {
             throw ApiError.invalidParams("The 'bypassTwoFactor' param must be a boolean");

@@ -4,6 +4,7 @@ import at.favre.lib.crypto.bcrypt.BCrypt;
 import dev.rcpat.auth.RandomSource;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 
 /** Email codes: 6 random digits, kept only as a bcrypt (cost 10) hash, as Rocket.Chat keeps them. */
 final class EmailCodes {
@@ -17,7 +18,8 @@ final class EmailCodes {
     }
 
     String newCode() {
-        return String.format("%06d", random.get().nextInt(1_000_000));
+        // Locale.ROOT: some default locales format numbers in other digits than 0-9.
+        return String.format(Locale.ROOT, "%06d", random.get().nextInt(1_000_000));
     }
 
     static String hash(String code) {

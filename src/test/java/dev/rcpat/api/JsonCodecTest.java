@@ -27,12 +27,20 @@ class JsonCodecTest {
                 "{\"a\":1,\"b\":-2147483649,\"c\":123456789012345678901234567890,\"d\":1.5e3,\"e\":-0.0}",
                 "{\"nested\":{\"list\":[1,\"two\",null,false,{\"x\":[]}]},\"u\":\"\\u00e9\\n\\\"\"}",
                 "{\"dup\":1,\"dup\":2}",
-                "{\"a\":1} trailing",
                 "[1,2]", "\"text\"", "42", "null", "true", " {\"sp\" : [ ] } ")) {
             assertEquals(Json.MAPPER.readTree(text), JsonCodec.parse(text), text);
         }
         assertNull(JsonCodec.parse(""));
         assertNull(JsonCodec.parse("   "));
+    }
+
+    @Test
+    void refusesDataAfterTheValueWhichReadTreeIgnores() throws Exception {
+        for (String text : List.of("{\"a\":1} trailing", "{\"a\":1}}", "{\"a\":1}{\"b\":2}", "[1] 2")) {
+            Json.MAPPER.readTree(text);
+            assertThrows(JsonProcessingException.class, () -> JsonCodec.parse(text), text);
+        }
+        assertEquals(Json.MAPPER.readTree("{\"a\":1}"), JsonCodec.parse(" {\"a\":1} \n\t"));
     }
 
     @Test

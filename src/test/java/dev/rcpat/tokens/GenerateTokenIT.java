@@ -130,6 +130,19 @@ class GenerateTokenIT {
     }
 
     @Test
+    void dataAfterTheJsonValueIsNotJson() {
+        for (String body : List.of("{\"tokenName\":\"trailing\"} x", "{\"tokenName\":\"trailing\"}}",
+                "{\"tokenName\":\"trailing\"}{\"tokenName\":\"second\"}")) {
+            Api.Response r = generate(body);
+            assertEquals(400, r.status(), body);
+            assertBody(invalidParams("The request body is not valid JSON"), r);
+        }
+        assertEquals(200, generate(" {\"tokenName\":\"spaced\"} \n").status(), "whitespace around the value is JSON");
+        assertEquals(java.util.Set.of("spaced"),
+                stack.admin().rawItem(user.userId()).get("personalAccessTokens").m().keySet());
+    }
+
+    @Test
     void formEncodedAndBase64BodiesWork() {
         Map<String, String> headers = auth(user.userId(), loginToken);
         headers.put("Content-Type", "application/x-www-form-urlencoded");
@@ -140,6 +153,39 @@ class GenerateTokenIT {
         assertEquals(200, Api.call(x -> handler.handleRequest(x, null), e).status());
         assertEquals(java.util.Set.of("from form", "b64"),
                 stack.admin().rawItem(user.userId()).get("personalAccessTokens").m().keySet());
+    }
+
+    @Test
+    void formFieldsAreTextSoATokenMayBeNamedTrueOrFalse() {
+        Map<String, String> headers = auth(user.userId(), loginToken);
+        headers.put("Content-Type", "application/x-www-form-urlencoded");
+        Api.Response r = generate(headers, "tokenName=true&bypassTwoFactor=true");
+        assertEquals(200, r.status(), r.raw());
+        assertEquals(json("{\"token\":\"" + r.token() + "\",\"success\":true}"), r.body());
+        assertEquals(200, generate(headers, "tokenName=false").status());
+        Map<String, AttributeValue> pats = stack.admin().rawItem(user.userId()).get("personalAccessTokens").m();
+        assertEquals(java.util.Set.of("true", "false"), pats.keySet());
+        assertEquals(Boolean.TRUE, pats.get("true").m().get("bypassTwoFactor").bool());
+        assertEquals(Boolean.FALSE, pats.get("false").m().get("bypassTwoFactor").bool());
+        assertBody(invalidParams("The 'bypassTwoFactor' param must be a boolean"),
+                generate(headers, "tokenName=x&bypassTwoFactor=yes"));
+        // In JSON only a JSON boolean is a boolean.
+        assertBody(invalidParams("The 'bypassTwoFactor' param must be a boolean"),
+                generate("{\"tokenName\":\"x\",\"bypassTwoFactor\":\"true\"}"));
+    }
+
+    @Test
+    void theFormContentTypeIsRecognisedWhateverTheDefaultLocale() {
+        Map<String, String> headers = auth(user.userId(), loginToken);
+        headers.put("Content-Type", "APPLICATION/X-WWW-FORM-URLENCODED");
+        java.util.Locale before = java.util.Locale.getDefault();
+        java.util.Locale.setDefault(java.util.Locale.forLanguageTag("tr-TR")); // lower-cases I to a dotless ı
+        try {
+            assertEquals(200, generate(headers, "tokenName=turkish").status());
+        } finally {
+            java.util.Locale.setDefault(before);
+        }
+        assertEquals(java.util.Set.of("turkish"), stack.admin().rawItem(user.userId()).get("personalAccessTokens").m().keySet());
     }
 
     @Test

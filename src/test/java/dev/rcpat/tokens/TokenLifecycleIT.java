@@ -1,6 +1,8 @@
 package dev.rcpat.tokens;
 
 import dev.rcpat.api.IsoTime;
+import dev.rcpat.config.Settings;
+import dev.rcpat.local.TemplateTables;
 import dev.rcpat.local.UserAdmin;
 import dev.rcpat.testing.Api;
 import dev.rcpat.testing.LogSecretScan;
@@ -17,6 +19,8 @@ import java.util.Map;
 
 import static dev.rcpat.testing.Api.auth;
 import static dev.rcpat.testing.TokenEndpoints.FORBIDDEN;
+import static dev.rcpat.testing.TokenEndpoints.NAMELESS_BODIES;
+import static dev.rcpat.testing.TokenEndpoints.NAME_REQUIRED;
 import static dev.rcpat.testing.TokenEndpoints.UNAUTHORIZED;
 import static dev.rcpat.testing.TokenEndpoints.assertStatusAndBody;
 import static dev.rcpat.testing.TokenEndpoints.body;
@@ -97,6 +101,28 @@ class TokenLifecycleIT {
     }
 
     @Test
+    void withThePermissionNotStoredRocketChatsDefaultRolesHoldIt() throws Exception {
+        // A newly deployed stack: the permissions table is empty.
+        TemplateTables fresh = TemplateTables.read(TestStack.PROJECT.resolve("template.yaml"),
+                "noperm" + UserAdmin.newUserId().toLowerCase());
+        fresh.createAll(stack.dynamo());
+        TokenEndpoints unseeded = new TokenEndpoints(stack.services(
+                Map.of(Settings.PERMISSIONS_TABLE, fresh.tableName("PermissionsTable")), clock));
+        Login user = stack.login(UserAdmin.NewUser.named("user-" + UserAdmin.newUserId()).roles("user"));
+        Login guest = stack.login(UserAdmin.NewUser.named("guest-" + UserAdmin.newUserId()).roles("guest"));
+
+        Api.Response byAdmin = unseeded.generate(admin, body(NAME));
+        assertStatusAndBody(200, "{\"token\":\"" + byAdmin.token() + "\",\"success\":true}", byAdmin);
+        Api.Response byUser = unseeded.generate(user.headers(), body(NAME));
+        assertStatusAndBody(200, "{\"token\":\"" + byUser.token() + "\",\"success\":true}", byUser);
+        assertStatusAndBody(200, "{\"tokens\":[{\"name\":\"" + NAME + "\",\"createdAt\":\"" + IsoTime.format(clock.millis())
+                + "\",\"lastTokenPart\":\"" + byUser.token().substring(37) + "\",\"bypassTwoFactor\":false}],\"success\":true}",
+                unseeded.list(user.headers()));
+        assertStatusAndBody(400, notAuthorized("generateToken"), unseeded.generate(guest.headers(), body(NAME)));
+        assertStatusAndBody(403, FORBIDDEN, unseeded.list(guest.headers()));
+    }
+
+    @Test
     void withThePermissionGivenToNoRole() {
         String existing = api.generate(admin, body(NAME)).token();
         stack.admin().setPermission(PERMISSION, List.of());
@@ -106,6 +132,12 @@ class TokenLifecycleIT {
             assertStatusAndBody(400, notAuthorized("removeToken"), api.remove(admin, body(NAME)));
             assertStatusAndBody(400, notAuthorized("removeToken"), api.remove(admin, body(UNKNOWN)));
             assertStatusAndBody(403, FORBIDDEN, api.list(admin));
+            // A missing name is answered before the permission is looked at.
+            for (String nameless : NAMELESS_BODIES) {
+                assertStatusAndBody(400, NAME_REQUIRED, api.generate(admin, nameless));
+                assertStatusAndBody(400, NAME_REQUIRED, api.regenerate(admin, nameless));
+                assertStatusAndBody(400, NAME_REQUIRED, api.remove(admin, nameless));
+            }
         } finally {
             stack.admin().setPermission(PERMISSION, List.of("admin", "user"));
         }

@@ -191,6 +191,33 @@ class EmailCodeIT {
     }
 
     @Test
+    void codesAreAsciiDigitsWhateverTheDefaultLocale() {
+        java.util.Locale before = java.util.Locale.getDefault();
+        java.util.Locale.setDefault(java.util.Locale.forLanguageTag("ar-EG")); // formats numbers in Arabic-Indic digits
+        try {
+            String shown = requestCode(0);
+            assertTrue(shown.matches("^[0-9]{3}-[0-9]{3}$"), "shown as 123-456");
+            assertToken(generate(shown, "t"));
+        } finally {
+            java.util.Locale.setDefault(before);
+        }
+    }
+
+    @Test
+    void aCodeIsSpentOnlyWhenTheRequestSucceeds() {
+        String shown = requestCode(0);
+        assertToken(generate(shown, "taken"));
+        String next = requestCode(1);
+        Map<String, AttributeValue> before = storedCode();
+        assertAnswer(400, "{\"success\":false,\"error\":\"A token with this name already exists [error-token-already-exists]\","
+                + "\"errorType\":\"error-token-already-exists\",\"details\":{\"method\":\"personalAccessTokens:generateToken\"}}",
+                generate(next, "taken"));
+        assertEquals(before, storedCode(), "a refused request leaves the code as it was");
+        assertToken(generate(next, "free"));
+        assertNull(storedCode());
+    }
+
+    @Test
     void aCodeNotYetExpiredStillWorks() {
         String shown = requestCode(0);
         clock.advance(Duration.ofSeconds(3599));

@@ -131,6 +131,24 @@ class TwoFactorGateIT {
     }
 
     @Test
+    void twoFactorHeaderNamesAreCaseInsensitiveAndAnEmptyValueIsAbsent() {
+        Login l = stack.login(UserAdmin.NewUser.named("hdr-" + UserAdmin.newUserId()).withTotp());
+        String t = l.token();
+        assertAnswer(400, challenge("totp-required", TOTP_ONLY), noRemember.generate(l.userId(), t, null, null,
+                "{\"tokenName\":\"a\"}", Map.of("X-2FA-Code", "", "X-2FA-Method", "")));
+        assertAnswer(400, challenge("totp-required", TOTP_ONLY),
+                noRemember.generate(l.userId(), t, "", "", "{\"tokenName\":\"a\"}", Map.of()));
+        assertEquals("0", stack.admin().rawItem(l.userId()).get("totp").m().get("failedAttempts").n(),
+                "an empty code is no code, not a wrong one");
+        // An empty method header leaves the choice to the rules (TOTP here).
+        assertToken(noRemember.generate(l.userId(), t, null, null, "{\"tokenName\":\"a\"}",
+                Map.of("X-2FA-METHOD", "", "X-2fa-Code", totpCode(l))));
+        clock.advance(Duration.ofSeconds(30));
+        assertToken(noRemember.generate(l.userId(), t, null, null, "{\"tokenName\":\"b\"}",
+                Map.of("X-2FA-Method", "totp", "X-2FA-Code", totpCode(l))));
+    }
+
+    @Test
     void twoFactorRunsBeforeValidation() {
         Login l = stack.login(UserAdmin.NewUser.named("order-" + UserAdmin.newUserId()).withTotp());
         assertAnswer(400, challenge("totp-required", TOTP_ONLY), generate(noRemember, l, l.token(), null, "{}", Map.of()));
