@@ -88,10 +88,11 @@ public final class ApiRequest {
         }
     }
 
-    /** The body as a JSON object; an absent or empty body is an empty object. */
+    /** The body as a JSON object; an absent or empty body, or any body of a GET, is an empty object. */
     public ObjectNode bodyObject() throws ApiError {
         String raw = event.getBody();
-        if (raw == null || raw.isEmpty()) {
+        // A GET's body has no meaning in HTTP, and Rocket.Chat ignores it.
+        if (raw == null || raw.isEmpty() || "GET".equalsIgnoreCase(event.getHttpMethod())) {
             return JsonCodec.newObject();
         }
         if (Boolean.TRUE.equals(event.getIsBase64Encoded())) {

@@ -43,6 +43,11 @@ class ListTokensIT {
     }
 
     @Test
+    void aBodyOnTheGetIsIgnored() {
+        assertStatusAndBody(200, "{\"tokens\":[],\"success\":true}", api.list(login, "{not json"));
+    }
+
+    @Test
     void tokensInCreationOrderWithoutHashes() {
         long t0 = clock.millis();
         String b = api.generate(login, body("b")).token();
