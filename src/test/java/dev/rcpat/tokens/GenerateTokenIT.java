@@ -117,6 +117,22 @@ class GenerateTokenIT {
         assertBody(invalidParams("The 'tokenName' param must not contain control characters"), r);
     }
 
+    /**
+     * A JSON escape can carry half a surrogate pair. Stored as a map key, it made every later read
+     * of the user fail to parse: every request of that user answered 503, for good.
+     */
+    @Test
+    void aNameWithAnUnpairedSurrogateIsInvalidParamsAndTheUserStaysUsable() {
+        for (String name : List.of("\\ud800", "x\\udc00", "\\ude00\\ud83d")) {
+            Api.Response r = generate("{\"tokenName\":\"" + name + "\"}");
+            assertEquals(400, r.status(), name);
+            assertBody(invalidParams("The 'tokenName' param must be well-formed Unicode text"), r);
+        }
+        assertEquals(200, generate("{\"tokenName\":\"\\ud83d\\ude00 paired\"}").status());
+        assertEquals(java.util.Set.of("\uD83D\uDE00 paired"),
+                stack.admin().rawItem(user.userId()).get("personalAccessTokens").m().keySet());
+    }
+
     @Test
     void malformedBodiesAreAnsweredNotCrashed() {
         Api.Response r = generate("{\"tokenName\":");
