@@ -12,6 +12,7 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -27,6 +28,9 @@ import static dev.rcpat.store.UserItem.*;
  */
 public final class DynamoDbUserStore implements UserStore {
 
+    /** DynamoDB's limit on a partition key value, in UTF-8 bytes. */
+    static final int MAX_KEY_BYTES = 2048;
+
     private final DynamoDbClient dynamo;
     private final String usersTable;
     private final String permissionsTable;
@@ -39,6 +43,10 @@ public final class DynamoDbUserStore implements UserStore {
 
     @Override
     public Snapshot load(String userId, String permissionId) throws StoreUnavailableException {
+        if (!isKeyValue(userId)) {
+            // DynamoDB would refuse the request (a 503 for what is a bad credential): no user has this id.
+            return new Snapshot(Optional.empty(), List.of());
+        }
         Map<String, KeysAndAttributes> request = new HashMap<>();
         request.put(usersTable, KeysAndAttributes.builder()
                 .keys(Map.of(ID, AttributeValue.fromS(userId))).consistentRead(true).build());
@@ -58,6 +66,12 @@ public final class DynamoDbUserStore implements UserStore {
         } catch (SdkException e) {
             throw new StoreUnavailableException(e);
         }
+    }
+
+    /** Whether {@code id} can be a DynamoDB key: 1 to 2048 bytes of well-formed UTF-8. */
+    static boolean isKeyValue(String id) {
+        return !id.isEmpty() && StandardCharsets.UTF_8.newEncoder().canEncode(id)
+                && id.getBytes(StandardCharsets.UTF_8).length <= MAX_KEY_BYTES;
     }
 
     @Override

@@ -186,12 +186,14 @@ class GenerateTokenIT {
         noToken.remove("X-Auth-Token");
         cases.add(noToken);
         cases.add(auth("NoSuchUser1234567", loginToken));
+        cases.add(auth("u".repeat(2049), loginToken)); // longer than a DynamoDB key may be: no user has it
+        cases.add(auth("\uD800", loginToken));
         cases.add(auth(user.userId(), "wrong-token-wrong-token-wrong-token-wrong-t"));
         cases.add(auth(user.userId(), ""));
         cases.add(inactive.headers());
         for (Map<String, String> headers : cases) {
             Api.Response r = generate(headers, "{\"tokenName\":\"x\"}");
-            assertEquals(401, r.status(), headers.keySet().toString());
+            assertEquals(401, r.status(), String.valueOf(headers.get("X-User-Id")).length() + " " + headers.keySet());
             assertBody(UNAUTHORIZED, r);
         }
     }
