@@ -145,6 +145,14 @@ class GenerateTokenIT {
         assertBody("{\"success\":false,\"error\":\"The request body is larger than 65536 bytes [error-payload-too-large]\",\"errorType\":\"error-payload-too-large\"}", r);
     }
 
+    /** A Lambda invoked with the payload {@code null} gets a null event: answered, not a crash (502). */
+    @Test
+    void aNullEventIsUnauthorizedNotACrash() {
+        Api.Response r = Api.call(e -> handler.handleRequest(e, null), null);
+        assertEquals(401, r.status());
+        assertBody(UNAUTHORIZED, r);
+    }
+
     @Test
     void formEncodedAndBase64BodiesWork() {
         Map<String, String> headers = auth(user.userId(), loginToken);
