@@ -146,6 +146,7 @@ public final class DynamoDbUserStore implements UserStore {
                     String path = x.name(EMAIL_CODE);
                     x.remove(path);
                     x.condition(path + "." + x.name(CODE_HASH) + " = " + x.value(str(spend.hash())));
+                    x.condition(path + "." + x.name(ATTEMPTS) + " < " + x.value(num(spend.maxAttempts())));
                 }
                 case UserWrite.CountFailedEmailCode failed -> {
                     String path = x.name(EMAIL_CODE);
@@ -160,6 +161,7 @@ public final class DynamoDbUserStore implements UserStore {
                     x.set(last + " = " + step);
                     x.set(totp + "." + x.name(FAILED_ATTEMPTS) + " = " + x.value(num(0)));
                     x.condition("(attribute_not_exists(" + last + ") OR " + last + " < " + step + ")");
+                    totpUsable(x, spend.now(), spend.maxFailedAttempts());
                 }
                 case UserWrite.SpendBackupCode spend -> {
                     String totp = x.name(TOTP);
@@ -167,6 +169,7 @@ public final class DynamoDbUserStore implements UserStore {
                     x.remove(entry);
                     x.set(totp + "." + x.name(FAILED_ATTEMPTS) + " = " + x.value(num(0)));
                     x.condition(entry + " = " + x.value(str(spend.hash())));
+                    totpUsable(x, spend.now(), spend.maxFailedAttempts());
                 }
                 case UserWrite.CountFailedTotp ignored -> {
                     String failed = x.name(TOTP) + "." + x.name(FAILED_ATTEMPTS);
@@ -194,6 +197,19 @@ public final class DynamoDbUserStore implements UserStore {
                 .expressionAttributeNames(x.names);
         // A write of only REMOVEs has no values, and DynamoDB refuses an empty value map.
         return x.values.isEmpty() ? request : request.expressionAttributeValues(x.values);
+    }
+
+    /**
+     * The condition that TOTP may accept a code: not locked at {@code now}, and fewer than
+     * {@code maxFailed} failures counted (concurrent wrong guesses may have reached the limit
+     * before their lock is written).
+     */
+    private static void totpUsable(Expression x, long now, int maxFailed) {
+        String totp = x.name(TOTP);
+        String lockedUntil = totp + "." + x.name(LOCKED_UNTIL);
+        String failed = totp + "." + x.name(FAILED_ATTEMPTS);
+        x.condition("(attribute_not_exists(" + lockedUntil + ") OR " + lockedUntil + " <= " + x.value(num(now)) + ")");
+        x.condition("(attribute_not_exists(" + failed + ") OR " + failed + " < " + x.value(num(maxFailed)) + ")");
     }
 
     /** Placeholders for names and values, and the clauses of one update. */
