@@ -37,7 +37,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  * ones) against each of the four handlers, with the emulators up: every answer must be a JSON
  * object with a status the contract allows and {@code Content-Type: application/json}, the
  * handler must never throw (API Gateway's 502), and, the dependencies being healthy, no answer
- * may be a 503.
+ * may be a 503. Afterwards no plaintext secret may be in the users' items, nor (LogSecretScan) in a log line.
  */
 @ExtendWith(LogSecretScan.class)
 class HostileEventsIT {
@@ -86,6 +86,7 @@ class HostileEventsIT {
             new TokenEndpoints(services).seedToken(plain.userId(), name + "-" + salt, true, System.currentTimeMillis());
         }
         List<String> problems = new ArrayList<>();
+        List<String> issued = new ArrayList<>();
         int authenticated = 0;
         for (int i = 0; i < EVENTS_PER_HANDLER; i++) {
             APIGatewayProxyRequestEvent event = i == 0 ? null : event(random, path, salt);
@@ -99,6 +100,9 @@ class HostileEventsIT {
                 continue;
             }
             String problem = check(r, linesBefore);
+            if (problem == null && r.getBody().contains("\"token\"")) {
+                issued.add(Api.json(r.getBody()).get("token").asText());
+            }
             if (problem == null && r.getStatusCode() != 401) {
                 authenticated++;
             }
@@ -106,12 +110,32 @@ class HostileEventsIT {
                 problems.add("#" + i + " " + problem + " for " + described);
             }
         }
+        problems.addAll(plaintextsStored(issued));
         assertTrue(authenticated >= EVENTS_PER_HANDLER / 2,
                 "only " + authenticated + " events got past authentication: the endpoints were hardly reached");
         if (!problems.isEmpty()) {
             fail(problems.size() + " of " + EVENTS_PER_HANDLER + " events answered wrongly:\n"
                     + String.join("\n", problems.subList(0, Math.min(25, problems.size()))));
         }
+    }
+
+    /** Plaintext secrets (tokens, the password and its digest, backup codes) found in the users' items. */
+    private List<String> plaintextsStored(List<String> issued) {
+        List<String> plaintexts = new ArrayList<>(issued);
+        users.forEach(u -> plaintexts.add(u.token()));
+        plaintexts.add("hostile-password");
+        plaintexts.add(passwordCode);
+        plaintexts.addAll(totp.user().backupCodes());
+        List<String> found = new ArrayList<>();
+        for (Login user : Set.copyOf(users)) {
+            String item = stack.admin().rawItem(user.userId()).toString();
+            for (String secret : plaintexts) {
+                if (item.contains(secret)) {
+                    found.add("a plaintext secret of length " + secret.length() + " is stored in " + user.user().username());
+                }
+            }
+        }
+        return found;
     }
 
     /** Null when the answer is well-formed, else what is wrong with it. */
