@@ -85,7 +85,7 @@ final class EmailCheck {
         try {
             mailer.sendCode(to, user.username() != null ? user.username() : to.get(0), code);
         } catch (MailUnavailableException e) {
-            throw ApiError.serviceUnavailable("The email service is unavailable, try again later");
+            throw ApiError.serviceUnavailable("The email service is unavailable, try again later", e.getCause());
         }
         try {
             call.store().apply(new UserWrite(user.id())
