@@ -17,7 +17,11 @@ public final class ApiError extends Exception {
     private final Map<String, Object> body;
 
     private ApiError(int status, String errorType, Map<String, Object> body) {
-        super(errorType == null ? String.valueOf(body.get("error")) : errorType, null, false, false);
+        this(status, errorType, body, null);
+    }
+
+    private ApiError(int status, String errorType, Map<String, Object> body, Throwable cause) {
+        super(errorType == null ? String.valueOf(body.get("error")) : errorType, cause, false, false);
         this.status = status;
         this.errorType = errorType;
         this.body = body;
@@ -74,6 +78,12 @@ public final class ApiError extends Exception {
 
     public static ApiError serviceUnavailable(String message) {
         return domain(503, "error-service-unavailable", message, null);
+    }
+
+    /** A 503 whose {@code cause} (the dependency's failure) the request log names. */
+    public static ApiError serviceUnavailable(String message, Throwable cause) {
+        ApiError error = serviceUnavailable(message);
+        return new ApiError(error.status, error.errorType, error.body, cause);
     }
 
     public int status() {

@@ -45,9 +45,11 @@ public final class Pipeline {
         this.authenticator = new Authenticator(settings.loginExpirationDays());
     }
 
-    public APIGatewayProxyResponseEvent handle(Route route, APIGatewayProxyRequestEvent event) {
+    public APIGatewayProxyResponseEvent handle(Route route, APIGatewayProxyRequestEvent invocation) {
         long started = System.nanoTime();
         AwsCallCounter.reset();
+        // Lambda hands a null event to a function invoked with the payload null: an empty request.
+        APIGatewayProxyRequestEvent event = invocation != null ? invocation : new APIGatewayProxyRequestEvent();
         ApiRequest request = new ApiRequest(event);
         String userId = null;
         int status;

@@ -13,6 +13,7 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -28,6 +29,9 @@ import static dev.rcpat.store.UserItem.*;
  */
 public final class DynamoDbUserStore implements UserStore {
 
+    /** DynamoDB's limit on a partition key value, in UTF-8 bytes. */
+    static final int MAX_KEY_BYTES = 2048;
+
     private final DynamoDbClient dynamo;
     private final String usersTable;
     private final String permissionsTable;
@@ -40,6 +44,10 @@ public final class DynamoDbUserStore implements UserStore {
 
     @Override
     public Snapshot load(String userId, String permissionId) throws StoreUnavailableException {
+        if (!isKeyValue(userId)) {
+            // DynamoDB would refuse the request (a 503 for what is a bad credential): no user has this id.
+            return new Snapshot(Optional.empty(), List.of());
+        }
         Map<String, KeysAndAttributes> request = new HashMap<>();
         request.put(usersTable, KeysAndAttributes.builder()
                 .keys(Map.of(ID, AttributeValue.fromS(userId))).consistentRead(true).build());
@@ -61,6 +69,12 @@ public final class DynamoDbUserStore implements UserStore {
         } catch (SdkException e) {
             throw new StoreUnavailableException(e);
         }
+    }
+
+    /** Whether {@code id} can be a DynamoDB key: 1 to 2048 bytes of well-formed UTF-8. */
+    static boolean isKeyValue(String id) {
+        return !id.isEmpty() && StandardCharsets.UTF_8.newEncoder().canEncode(id)
+                && id.getBytes(StandardCharsets.UTF_8).length <= MAX_KEY_BYTES;
     }
 
     @Override
@@ -135,6 +149,7 @@ public final class DynamoDbUserStore implements UserStore {
                     String path = x.name(EMAIL_CODE);
                     x.remove(path);
                     x.condition(path + "." + x.name(CODE_HASH) + " = " + x.value(str(spend.hash())));
+                    x.condition(path + "." + x.name(ATTEMPTS) + " < " + x.value(num(spend.maxAttempts())));
                 }
                 case UserWrite.CountFailedEmailCode failed -> {
                     String path = x.name(EMAIL_CODE);
@@ -149,6 +164,7 @@ public final class DynamoDbUserStore implements UserStore {
                     x.set(last + " = " + step);
                     x.set(totp + "." + x.name(FAILED_ATTEMPTS) + " = " + x.value(num(0)));
                     x.condition("(attribute_not_exists(" + last + ") OR " + last + " < " + step + ")");
+                    totpUsable(x, spend.now(), spend.maxFailedAttempts());
                 }
                 case UserWrite.SpendBackupCode spend -> {
                     String totp = x.name(TOTP);
@@ -156,6 +172,7 @@ public final class DynamoDbUserStore implements UserStore {
                     x.remove(entry);
                     x.set(totp + "." + x.name(FAILED_ATTEMPTS) + " = " + x.value(num(0)));
                     x.condition(entry + " = " + x.value(str(spend.hash())));
+                    totpUsable(x, spend.now(), spend.maxFailedAttempts());
                 }
                 case UserWrite.CountFailedTotp ignored -> {
                     String failed = x.name(TOTP) + "." + x.name(FAILED_ATTEMPTS);
@@ -183,6 +200,19 @@ public final class DynamoDbUserStore implements UserStore {
                 .expressionAttributeNames(x.names);
         // A write of only REMOVEs has no values, and DynamoDB refuses an empty value map.
         return x.values.isEmpty() ? request : request.expressionAttributeValues(x.values);
+    }
+
+    /**
+     * The condition that TOTP may accept a code: not locked at {@code now}, and fewer than
+     * {@code maxFailed} failures counted (concurrent wrong guesses may have reached the limit
+     * before their lock is written).
+     */
+    private static void totpUsable(Expression x, long now, int maxFailed) {
+        String totp = x.name(TOTP);
+        String lockedUntil = totp + "." + x.name(LOCKED_UNTIL);
+        String failed = totp + "." + x.name(FAILED_ATTEMPTS);
+        x.condition("(attribute_not_exists(" + lockedUntil + ") OR " + lockedUntil + " <= " + x.value(num(now)) + ")");
+        x.condition("(attribute_not_exists(" + failed + ") OR " + failed + " < " + x.value(num(maxFailed)) + ")");
     }
 
     /** Placeholders for names and values, and the clauses of one update. */

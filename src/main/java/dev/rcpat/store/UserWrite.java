@@ -41,17 +41,26 @@ public final class UserWrite {
     /** Stores a new email code if the stored one is still {@code previousHash} (null: none stored). */
     public record StoreEmailCode(EmailCode code, String previousHash) implements Op { }
 
-    /** Deletes the email code if it is still the one with {@code hash} (single use). */
-    public record SpendEmailCode(String hash) implements Op { }
+    /**
+     * Deletes the email code if it is still the one with {@code hash} (single use) and fewer than
+     * {@code maxAttempts} wrong codes were counted against it (concurrent guesses may have used them up).
+     */
+    public record SpendEmailCode(String hash, int maxAttempts) implements Op { }
 
     /** Counts a wrong email code against the code with {@code hash}. */
     public record CountFailedEmailCode(String hash) implements Op { }
 
-    /** Records {@code step} as used if no later-or-equal step was used, and resets failures. */
-    public record SpendTotpStep(long step) implements Op { }
+    /**
+     * Records {@code step} as used if no later-or-equal step was used and TOTP is usable (not
+     * locked at {@code now}, fewer than {@code maxFailedAttempts} failures counted), and resets failures.
+     */
+    public record SpendTotpStep(long step, long now, int maxFailedAttempts) implements Op { }
 
-    /** Removes backup code {@code hash} if it is still at {@code index}, and resets failures. */
-    public record SpendBackupCode(int index, String hash) implements Op { }
+    /**
+     * Removes backup code {@code hash} if it is still at {@code index} and TOTP is usable (as for
+     * {@link SpendTotpStep}), and resets failures.
+     */
+    public record SpendBackupCode(int index, String hash, long now, int maxFailedAttempts) implements Op { }
 
     /** Counts a wrong TOTP code (atomic increment). */
     public record CountFailedTotp() implements Op { }

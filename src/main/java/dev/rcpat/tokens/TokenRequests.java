@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rcpat.api.ApiError;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 /** Validation of the token endpoints' bodies, and their errors, as Rocket.Chat words them. */
@@ -13,7 +14,11 @@ final class TokenRequests {
 
     private TokenRequests() { }
 
-    /** {@code tokenName}: required (Rocket.Chat's message), a string of 1..100 chars without control characters (ours). */
+    /**
+     * {@code tokenName}: required (Rocket.Chat's message), a string of 1..100 chars without control
+     * characters (ours), and well-formed: the name becomes a DynamoDB map key, and half a surrogate
+     * pair there makes the stored item unreadable.
+     */
     static String tokenName(ObjectNode body) throws ApiError {
         JsonNode node = body.get("tokenName");
         if (node == null || node.isNull() || (node.isTextual() && node.textValue().isEmpty())) {
@@ -30,6 +35,9 @@ final class TokenRequests {
             if (Character.isISOControl(name.charAt(i))) {
                 throw ApiError.invalidParams("The 'tokenName' param must not contain control characters");
             }
+        }
+        if (!StandardCharsets.UTF_8.newEncoder().canEncode(name)) {
+            throw ApiError.invalidParams("The 'tokenName' param must be well-formed Unicode text");
         }
         return name;
     }

@@ -61,7 +61,7 @@ final class EmailCheck {
             throw challenge.maxAttempts();
         }
         if (EmailCodes.matches(code, stored.hash())) {
-            return List.of(new UserWrite.SpendEmailCode(stored.hash()));
+            return List.of(new UserWrite.SpendEmailCode(stored.hash(), settings.emailCodeMaxAttempts()));
         }
         EmailCode after;
         try {
@@ -85,7 +85,7 @@ final class EmailCheck {
         try {
             mailer.sendCode(to, user.username() != null ? user.username() : to.get(0), code);
         } catch (MailUnavailableException e) {
-            throw ApiError.serviceUnavailable("The email service is unavailable, try again later");
+            throw ApiError.serviceUnavailable("The email service is unavailable, try again later", e.getCause());
         }
         try {
             call.store().apply(new UserWrite(user.id())
@@ -94,6 +94,12 @@ final class EmailCheck {
             // A concurrent request stored (and mailed) its own code first; that one is the active
             // code, and the user has it too. Overwriting it would invalidate a mail already sent.
         }
+    }
+
+    /** Whether concurrent wrong codes used up the attempts of the email code this pass spends. */
+    static boolean attemptsUsedUpMeanwhile(UserWrite.Op op, User fresh) {
+        return op instanceof UserWrite.SpendEmailCode spend && fresh.emailCode() != null
+                && spend.hash().equals(fresh.emailCode().hash()) && fresh.emailCode().attempts() >= spend.maxAttempts();
     }
 
     /** Whether the email code this pass spends was spent or replaced by a concurrent request. */

@@ -40,17 +40,23 @@ final class TotpCheck {
         if (totp.lockedUntil() != null && totp.lockedUntil() > call.now()) {
             throw challenge.maxAttempts();
         }
+        if (totp.failedAttempts() >= settings.totpMaxAttempts()) {
+            // The limit was reached but its lock never written (that write failed): no code may
+            // pass until a lock has run its course, so lock now.
+            throw lock(call, challenge);
+        }
         String typed = code.strip();
         if (BackupCodes.looksLikeBackupCode(typed)) {
             int index = BackupCodes.indexOf(totp.hashedBackup(), typed);
             if (index >= 0) {
-                return List.of(new UserWrite.SpendBackupCode(index, totp.hashedBackup().get(index)));
+                return List.of(new UserWrite.SpendBackupCode(index, totp.hashedBackup().get(index), call.now(),
+                        settings.totpMaxAttempts()));
             }
         } else {
             OptionalLong step = codes.matchingStep(totp.secret(), typed, call.now(), settings.totpMaxDelta());
             if (step.isPresent()) {
                 if (totp.lastUsedStep() == null || step.getAsLong() > totp.lastUsedStep()) {
-                    return List.of(new UserWrite.SpendTotpStep(step.getAsLong()));
+                    return List.of(new UserWrite.SpendTotpStep(step.getAsLong(), call.now(), settings.totpMaxAttempts()));
                 }
                 // A replay of a spent code is refused but not counted: it is no guess, and
                 // counting it would let a client's parallel requests lock the user out.
@@ -72,13 +78,32 @@ final class TotpCheck {
         if (after.totp() == null || after.totp().failedAttempts() < settings.totpMaxAttempts()) {
             return challenge.invalid();
         }
+        return lock(call, challenge);
+    }
+
+    /** Locks TOTP for {@code TOTP_LOCK_SECONDS} from now (starting the failure count afresh). */
+    private ApiError lock(Call call, Challenge challenge) throws StoreUnavailableException {
         try {
-            call.store().apply(new UserWrite(userId)
+            call.store().apply(new UserWrite(call.user().id())
                     .add(new UserWrite.LockTotp(call.now() + settings.totpLockSeconds() * 1000)));
         } catch (ConditionFailedException e) {
             return challenge.invalid();
         }
         return challenge.maxAttempts();
+    }
+
+    /** Whether concurrent wrong codes locked TOTP, or reached the limit, before this pass's spend was written. */
+    static boolean limitReachedMeanwhile(UserWrite.Op op, User fresh) {
+        TotpState totp = fresh.totp();
+        return switch (op) {
+            case UserWrite.SpendTotpStep spend -> totp != null && limitReached(totp, spend.now(), spend.maxFailedAttempts());
+            case UserWrite.SpendBackupCode spend -> totp != null && limitReached(totp, spend.now(), spend.maxFailedAttempts());
+            default -> false;
+        };
+    }
+
+    private static boolean limitReached(TotpState totp, long now, int maxFailedAttempts) {
+        return (totp.lockedUntil() != null && totp.lockedUntil() > now) || totp.failedAttempts() >= maxFailedAttempts;
     }
 
     /** Whether the step or backup code this pass spends was spent by a concurrent request. */

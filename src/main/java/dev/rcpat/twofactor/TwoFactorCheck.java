@@ -81,6 +81,12 @@ public final class TwoFactorCheck implements TwoFactorGate {
     public Optional<ApiError> explainConflict(TwoFactorPass pass, User fresh, Call call) {
         List<String> available = MethodSelection.availableMethods(fresh, settings);
         for (UserWrite.Op op : pass.ops()) {
+            if (EmailCheck.attemptsUsedUpMeanwhile(op, fresh)) {
+                return Optional.of(EmailCheck.challenge(fresh, available).maxAttempts());
+            }
+            if (TotpCheck.limitReachedMeanwhile(op, fresh)) {
+                return Optional.of(Challenge.of(Method.TOTP, available).maxAttempts());
+            }
             if (EmailCheck.spentMeanwhile(op, fresh)) {
                 return Optional.of(EmailCheck.challenge(fresh, available).invalid());
             }

@@ -117,6 +117,22 @@ class GenerateTokenIT {
         assertBody(invalidParams("The 'tokenName' param must not contain control characters"), r);
     }
 
+    /**
+     * A JSON escape can carry half a surrogate pair. Stored as a map key, it made every later read
+     * of the user fail to parse: every request of that user answered 503, for good.
+     */
+    @Test
+    void aNameWithAnUnpairedSurrogateIsInvalidParamsAndTheUserStaysUsable() {
+        for (String name : List.of("\\ud800", "x\\udc00", "\\ude00\\ud83d")) {
+            Api.Response r = generate("{\"tokenName\":\"" + name + "\"}");
+            assertEquals(400, r.status(), name);
+            assertBody(invalidParams("The 'tokenName' param must be well-formed Unicode text"), r);
+        }
+        assertEquals(200, generate("{\"tokenName\":\"\\ud83d\\ude00 paired\"}").status());
+        assertEquals(java.util.Set.of("\uD83D\uDE00 paired"),
+                stack.admin().rawItem(user.userId()).get("personalAccessTokens").m().keySet());
+    }
+
     @Test
     void malformedBodiesAreAnsweredNotCrashed() {
         Api.Response r = generate("{\"tokenName\":");
@@ -127,6 +143,14 @@ class GenerateTokenIT {
         r = generate("x".repeat(64 * 1024 + 1));
         assertEquals(413, r.status());
         assertBody("{\"success\":false,\"error\":\"The request body is larger than 65536 bytes [error-payload-too-large]\",\"errorType\":\"error-payload-too-large\"}", r);
+    }
+
+    /** A Lambda invoked with the payload {@code null} gets a null event: answered, not a crash (502). */
+    @Test
+    void aNullEventIsUnauthorizedNotACrash() {
+        Api.Response r = Api.call(e -> handler.handleRequest(e, null), null);
+        assertEquals(401, r.status());
+        assertBody(UNAUTHORIZED, r);
     }
 
     @Test
@@ -216,12 +240,14 @@ class GenerateTokenIT {
         noToken.remove("X-Auth-Token");
         cases.add(noToken);
         cases.add(auth("NoSuchUser1234567", loginToken));
+        cases.add(auth("u".repeat(2049), loginToken)); // longer than a DynamoDB key may be: no user has it
+        cases.add(auth("\uD800", loginToken));
         cases.add(auth(user.userId(), "wrong-token-wrong-token-wrong-token-wrong-t"));
         cases.add(auth(user.userId(), ""));
         cases.add(inactive.headers());
         for (Map<String, String> headers : cases) {
             Api.Response r = generate(headers, "{\"tokenName\":\"x\"}");
-            assertEquals(401, r.status(), headers.keySet().toString());
+            assertEquals(401, r.status(), String.valueOf(headers.get("X-User-Id")).length() + " " + headers.keySet());
             assertBody(UNAUTHORIZED, r);
         }
     }

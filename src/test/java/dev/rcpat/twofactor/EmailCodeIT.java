@@ -239,6 +239,8 @@ class EmailCodeIT {
         Api.Response r = new Rig(noMail).generate(user.userId(), login, null, "{\"tokenName\":\"t\"}");
         assertAnswer(503, "{\"success\":false,\"error\":\"The email service is unavailable, try again later [error-service-unavailable]\","
                 + "\"errorType\":\"error-service-unavailable\"}", r);
+        assertEquals("SdkClientException", Rig.lastRequestLine(user.userId()).path("cause").asText(),
+                "the log line says which failure of the dependency it was");
         assertNull(storedCode(), "no code the user never received");
         assertEquals(0, mailbox.to(verified1).size());
         // Once SES is back, the user gets a code at the first request.
