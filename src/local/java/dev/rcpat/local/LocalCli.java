@@ -4,7 +4,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import com.amazonaws.services.lambda.runtime.tests.EventLoader;
 import dev.rcpat.Services;
-import dev.rcpat.api.Json;
+import dev.rcpat.api.JsonCodec;
 import dev.rcpat.aws.AwsEnvironment;
 import dev.rcpat.config.Settings;
 import dev.rcpat.domain.User;
@@ -263,7 +263,7 @@ public final class LocalCli {
                 json.put("totpSecret", c.totpSecret());
                 json.put("backupCodes", c.backupCodes());
             }
-            out.println(Json.write(json));
+            out.println(JsonCodec.write(json));
             return 0;
         }
         out.println("created user " + c.username() + " (id " + c.userId() + ") in the " + target.description());
@@ -314,7 +314,7 @@ public final class LocalCli {
             Map<String, Object> json = new LinkedHashMap<>();
             json.put("userId", user.id());
             json.put("authToken", token);
-            out.println(Json.write(json));
+            out.println(JsonCodec.write(json));
         } else {
             out.println("X-User-Id: " + user.id());
             out.println("X-Auth-Token: " + token);
@@ -384,7 +384,7 @@ public final class LocalCli {
         }
         json.put("body", r.getBody());
         json.put("isBase64Encoded", Boolean.TRUE.equals(r.getIsBase64Encoded()));
-        out.println(Json.write(json));
+        out.println(JsonCodec.write(json));
         return 0;
     }
 
@@ -411,7 +411,7 @@ public final class LocalCli {
             json.put("pid", s.pid());
             json.put("dataDir", s.dataDir());
             json.put("startedAt", s.startedAt());
-            out.println(Json.write(json));
+            out.println(JsonCodec.write(json));
         } else {
             out.println("running: " + s.apiUrl() + " (pid " + s.pid() + ", since " + s.startedAt() + ")");
             out.println("  DynamoDB emulator: " + s.dynamodbEndpoint() + " (tables " + s.usersTable() + ", "

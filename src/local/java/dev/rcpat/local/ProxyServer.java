@@ -4,7 +4,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import dev.rcpat.api.Json;
+import dev.rcpat.api.JsonCodec;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -69,7 +69,7 @@ public final class ProxyServer implements AutoCloseable {
             String path = ex.getRequestURI().getPath();
             var bound = routes.find(method, path);
             if (bound.isEmpty()) {
-                respond(ex, 404, Map.of("Content-Type", List.of("application/json")), Json.write(Map.of(
+                respond(ex, 404, Map.of("Content-Type", List.of("application/json")), JsonCodec.write(Map.of(
                         "success", false,
                         "error", "Not found: " + method + " " + path)).getBytes(StandardCharsets.UTF_8));
                 return;

@@ -10,9 +10,4 @@ public final class Json {
     public static final ObjectMapper MAPPER = new ObjectMapper();
 
     private Json() { }
-
-    /** Same text as {@link JsonCodec#write}; prefer that one on the request path. */
-    public static String write(Object value) {
-        return JsonCodec.write(value);
-    }
 }

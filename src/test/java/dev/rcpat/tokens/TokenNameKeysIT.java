@@ -1,5 +1,6 @@
 package dev.rcpat.tokens;
 
+import dev.rcpat.api.JsonCodec;
 import dev.rcpat.auth.Secrets;
 import dev.rcpat.local.UserAdmin;
 import dev.rcpat.testing.Api;
@@ -51,7 +52,7 @@ class TokenNameKeysIT {
     }
 
     static String body(String name) {
-        return "{\"tokenName\":" + dev.rcpat.api.Json.write(name) + "}";
+        return "{\"tokenName\":" + dev.rcpat.api.JsonCodec.write(name) + "}";
     }
 
     @Test
