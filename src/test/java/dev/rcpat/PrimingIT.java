@@ -25,7 +25,7 @@ class PrimingIT {
 
     @Test
     void primingRunsTheRequestPathAndLeavesTheTablesAsTheyWere() throws Exception {
-        Services services = stack.services();
+        CompositionRoot services = stack.services();
         // Some data for the priming to (not) touch.
         stack.admin().createLoginToken(stack.admin().createUser(
                 dev.rcpat.local.UserAdmin.NewUser.named("prime-" + dev.rcpat.local.UserAdmin.newUserId())).userId());
@@ -52,8 +52,8 @@ class PrimingIT {
 
     @Test
     void afterRestoreEnvironmentsNoLongerShareTheGeneratorState() throws Exception {
-        Services first = stack.services();
-        Services second = stack.services();
+        CompositionRoot first = stack.services();
+        CompositionRoot second = stack.services();
         // Two environments restored from one snapshot: the same generator state.
         first.random().reseed(snapshotState());
         second.random().reseed(snapshotState());
@@ -71,10 +71,10 @@ class PrimingIT {
 
     @Test
     void primingIsBestEffortWhenDynamoDbIsUnreachable() throws Exception {
-        Services offline = Services.build(dev.rcpat.config.Settings.from(stack.environment(Map.of())),
+        CompositionRoot offline = CompositionRoot.build(dev.rcpat.config.Settings.from(stack.environment(Map.of())),
                 dev.rcpat.aws.AwsEnvironment.emulators(java.net.URI.create("http://127.0.0.1:" + dev.rcpat.local.Emulators.freePort()),
                         stack.emulators().sesEndpoint()),
-                java.time.Clock.systemUTC(), new dev.rcpat.pipeline.RequestLog(LogCapture::record));
+                java.time.Clock.systemUTC(), new dev.rcpat.log.RequestLog(LogCapture::record));
         int linesBefore = LogCapture.lines().size();
         new Priming(offline).beforeCheckpoint(null); // must not throw: a failed priming must not fail the snapshot
         var line = Api.json(LogCapture.lines().get(linesBefore));

@@ -1,5 +1,6 @@
 package dev.rcpat.local;
 
+import dev.rcpat.aws.AwsCallCounter;
 import dev.rcpat.aws.AwsClients;
 import dev.rcpat.aws.AwsEnvironment;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
@@ -37,7 +38,7 @@ record AdminTarget(UserAdmin admin, String description) {
         LocalState s = stateFile.requireRunning();
         DynamoDbClient dynamo = AwsClients.dynamoDb(
                 AwsEnvironment.emulators(URI.create(s.dynamodbEndpoint()), URI.create(s.sesEndpoint())),
-                AwsClients.httpClient());
+                AwsClients.httpClient(), new AwsCallCounter());
         return new AdminTarget(new UserAdmin(dynamo, s.usersTable(), s.permissionsTable()),
                 "local stack " + s.apiUrl());
     }

@@ -3,24 +3,22 @@ package dev.rcpat.local;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
-import dev.rcpat.Services;
+import dev.rcpat.CompositionRoot;
 
 import java.io.IOException;
 import java.lang.reflect.InvocationTargetException;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Consumer;
 
 /**
  * Which handler class serves which method and path, read from template.yaml's functions and
  * their {@code Api} events (as {@code sam local start-api} does), so the local API is the
- * deployed one. Endpoints the project has but the template does not declare yet come from the
- * built-in table below. Handler classes that are not in the build are skipped with a note.
+ * deployed one.
  */
 public final class HandlerRoutes {
 
@@ -35,30 +33,18 @@ public final class HandlerRoutes {
         }
     }
 
-    public static final List<Route> KNOWN = List.of(
-            new Route("POST", "/api/v1/users.generatePersonalAccessToken", "GenerateTokenFunction",
-                    "dev.rcpat.entrypoints.GenerateTokenHandler"),
-            new Route("POST", "/api/v1/users.regeneratePersonalAccessToken", "RegenerateTokenFunction",
-                    "dev.rcpat.entrypoints.RegenerateTokenHandler"),
-            new Route("POST", "/api/v1/users.removePersonalAccessToken", "RemoveTokenFunction",
-                    "dev.rcpat.entrypoints.RemoveTokenHandler"),
-            new Route("GET", "/api/v1/users.getPersonalAccessTokens", "ListTokensFunction",
-                    "dev.rcpat.entrypoints.ListTokensHandler"));
-
     public interface ProxyHandler extends RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> { }
 
-    /** A route whose handler class is in the build, constructed with the local {@link Services}. */
+    /** A route whose handler class is in the build, constructed with the local {@link CompositionRoot}. */
     public record Bound(Route route, ProxyHandler handler) { }
 
     private final Map<String, Bound> bound;
-    private final List<String> notes;
 
-    private HandlerRoutes(Map<String, Bound> bound, List<String> notes) {
+    private HandlerRoutes(Map<String, Bound> bound) {
         this.bound = bound;
-        this.notes = notes;
     }
 
-    /** template.yaml's routes, then the known endpoints it does not declare. */
+    /** template.yaml's routes. */
     @SuppressWarnings("unchecked")
     public static List<Route> declared(Path template) throws IOException {
         CfnTemplate t = CfnTemplate.load(template);
@@ -85,43 +71,32 @@ public final class HandlerRoutes {
                 }
             });
         });
-        for (Route known : KNOWN) {
-            routes.putIfAbsent(known.key(), known);
-        }
         return List.copyOf(routes.values());
     }
 
-    /** Constructs the handlers of {@code routes} that are in the build; notes say which are not. */
-    public static HandlerRoutes bind(List<Route> routes, Services services) {
+    /** Constructs each route's handler class (once per class) with the local composition root. */
+    public static HandlerRoutes bind(List<Route> routes, CompositionRoot root) {
+        Map<String, ProxyHandler> byClass = new HashMap<>();
         Map<String, Bound> bound = new LinkedHashMap<>();
-        List<String> notes = new ArrayList<>();
         for (Route r : routes) {
-            try {
-                bound.put(r.key(), new Bound(r, construct(r.handlerClass(), services)));
-            } catch (ClassNotFoundException e) {
-                notes.add("not served: " + r.method() + " " + r.path() + " (" + simpleName(r.handlerClass())
-                        + " is not in this build yet)");
-            } catch (NoSuchMethodException e) {
-                notes.add("not served: " + r.method() + " " + r.path() + " (" + simpleName(r.handlerClass())
-                        + " has no constructor taking Services)");
-            }
+            ProxyHandler handler = byClass.computeIfAbsent(r.handlerClass(), name -> construct(name, root));
+            bound.put(r.key(), new Bound(r, handler));
         }
-        return new HandlerRoutes(bound, notes);
+        return new HandlerRoutes(bound);
     }
 
-    static ProxyHandler construct(String className, Services services)
-            throws ClassNotFoundException, NoSuchMethodException {
-        Class<?> type = Class.forName(className);
+    static ProxyHandler construct(String className, CompositionRoot root) {
         try {
             @SuppressWarnings("unchecked")
             RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> h =
                     (RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent>)
-                            type.getConstructor(Services.class).newInstance(services);
+                            Class.forName(className).getConstructor(CompositionRoot.class).newInstance(root);
             return h::handleRequest;
         } catch (InvocationTargetException e) {
             throw new IllegalStateException(simpleName(className) + " failed to start: " + e.getCause(), e.getCause());
         } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("cannot construct " + className + ": " + e, e);
+            throw new IllegalStateException("template.yaml names handler " + className
+                    + ", which cannot be built with a CompositionRoot: " + e, e);
         }
     }
 
@@ -133,17 +108,7 @@ public final class HandlerRoutes {
         return List.copyOf(bound.values());
     }
 
-    public List<String> notes() {
-        return notes;
-    }
-
     static String simpleName(String className) {
         return className.substring(className.lastIndexOf('.') + 1);
-    }
-
-    /** For callers that want the notes printed as they are found. */
-    public HandlerRoutes reportTo(Consumer<String> out) {
-        notes.forEach(out);
-        return this;
     }
 }

@@ -3,12 +3,12 @@ package dev.rcpat.local;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import com.amazonaws.services.lambda.runtime.tests.EventLoader;
-import dev.rcpat.Services;
-import dev.rcpat.api.JsonCodec;
+import dev.rcpat.CompositionRoot;
+import dev.rcpat.json.JsonCodec;
 import dev.rcpat.aws.AwsEnvironment;
 import dev.rcpat.config.Settings;
 import dev.rcpat.domain.User;
-import dev.rcpat.pipeline.RequestLog;
+import dev.rcpat.log.RequestLog;
 import software.amazon.awssdk.core.exception.SdkException;
 
 import java.io.FileDescriptor;
@@ -88,7 +88,7 @@ public final class LocalCli {
         if (!serve) {
             System.exit(cli.run(argv));
         }
-        LocalStack stack;
+        DevStack stack;
         try {
             stack = cli.serve(List.of(argv).subList(1, argv.length));
         } catch (Exception e) {
@@ -159,14 +159,14 @@ public final class LocalCli {
     // ---- serve -------------------------------------------------------------------------------
 
     /** Starts the stack, prints {@code ready: URL} and the getting-started text, and returns it running. */
-    public LocalStack serve(List<String> argv) throws CliException, IOException {
+    public DevStack serve(List<String> argv) throws CliException, IOException {
         Args a = Args.parse("serve", argv, Set.of("port", "data-dir", "dynamodb-port", "ses-port"), Set.of("no-seed"));
         if (!a.positionals().isEmpty()) {
             throw CliException.usage("serve: unexpected argument '" + a.positionals().get(0) + "'");
         }
         Path dataDir = a.value("data-dir") == null ? null : Path.of(a.value("data-dir")).toAbsolutePath();
         boolean seed = !a.flag("no-seed");
-        LocalStack stack = LocalStack.start(new LocalStack.Options(projectDir, a.port("port", 3000), dataDir, seed,
+        DevStack stack = DevStack.start(new DevStack.Options(projectDir, a.port("port", 3000), dataDir, seed,
                 a.port("dynamodb-port", -1), a.port("ses-port", -1), stateFile, environment), requestLog);
         LocalState s = stack.state();
         out.println("emulators: DynamoDB " + s.dynamodbEndpoint() + " (" + (dataDir == null ? "in memory" : "data in " + dataDir)
@@ -175,14 +175,13 @@ public final class LocalCli {
             out.println("route: " + b.route().method() + " " + b.route().path() + " -> "
                     + HandlerRoutes.simpleName(b.route().handlerClass()));
         }
-        stack.routes().notes().forEach(out::println);
         out.println("ready: " + stack.apiUrl());
         out.print(gettingStarted(stack, seed));
         out.flush();
         return stack;
     }
 
-    private String gettingStarted(LocalStack stack, boolean seeded) {
+    private String gettingStarted(DevStack stack, boolean seeded) {
         String api = stack.apiUrl();
         StringBuilder sb = new StringBuilder("\n");
         if (seeded) {
@@ -365,14 +364,9 @@ public final class LocalCli {
                 .filter(r -> r.method().equalsIgnoreCase(event.getHttpMethod()) && r.path().equals(resource))
                 .findFirst()
                 .orElseThrow(() -> new CliException("invoke: no function serves " + event.getHttpMethod() + " " + resource));
-        Services services = Services.build(Settings.from(s.environment()), AwsEnvironment.from(s.environment()),
+        CompositionRoot services = CompositionRoot.build(Settings.from(s.environment()), AwsEnvironment.from(s.environment()),
                 Clock.systemUTC(), new RequestLog(requestLog));
-        HandlerRoutes.ProxyHandler handler;
-        try {
-            handler = HandlerRoutes.construct(route.handlerClass(), services);
-        } catch (ClassNotFoundException | NoSuchMethodException e) {
-            throw new CliException("invoke: " + HandlerRoutes.simpleName(route.handlerClass()) + " is not in this build yet");
-        }
+        HandlerRoutes.ProxyHandler handler = HandlerRoutes.construct(route.handlerClass(), services);
         String requestId = event.getRequestContext() != null && event.getRequestContext().getRequestId() != null
                 ? event.getRequestContext().getRequestId() : UUID.randomUUID().toString();
         APIGatewayProxyResponseEvent r = handler.handleRequest(event, new LocalContext(route.functionId(), requestId, requestLog));

@@ -1,6 +1,6 @@
 package dev.rcpat.local;
 
-import dev.rcpat.api.Json;
+import dev.rcpat.local.Json;
 
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;

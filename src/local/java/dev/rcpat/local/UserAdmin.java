@@ -1,16 +1,21 @@
 package dev.rcpat.local;
 
-import at.favre.lib.crypto.bcrypt.BCrypt;
+import dev.rcpat.auth.Passwords;
 import dev.rcpat.auth.Secrets;
 import dev.rcpat.domain.EmailAddress;
 import dev.rcpat.domain.StoredToken;
 import dev.rcpat.domain.TotpState;
 import dev.rcpat.domain.User;
-import dev.rcpat.store.UserItem;
+import dev.rcpat.store.ConditionFailedException;
+import dev.rcpat.store.StoreUnavailableException;
+import dev.rcpat.store.UserStore;
+import dev.rcpat.store.UserWrite;
+import dev.rcpat.store.dynamodb.DynamoDbUserStore;
+import dev.rcpat.store.dynamodb.UserItem;
+import dev.rcpat.tokens.TokenGenerator;
 import dev.samstevens.totp.secret.DefaultSecretGenerator;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -32,11 +37,13 @@ public final class UserAdmin {
     private final DynamoDbClient dynamo;
     private final String usersTable;
     private final String permissionsTable;
+    private final UserStore store;
 
     public UserAdmin(DynamoDbClient dynamo, String usersTable, String permissionsTable) {
         this.dynamo = dynamo;
         this.usersTable = usersTable;
         this.permissionsTable = permissionsTable;
+        this.store = new DynamoDbUserStore(dynamo, usersTable, permissionsTable);
     }
 
     /** What to create. Null password: a user who cannot use the password fallback (SSO-like). */
@@ -85,7 +92,7 @@ public final class UserAdmin {
         if (findByUsername(spec.username()).isPresent()) {
             throw new IllegalArgumentException("A user named " + spec.username() + " already exists");
         }
-        String bcrypt = spec.password() == null ? null : meteorPasswordHash(spec.password());
+        String bcrypt = spec.password() == null ? null : Passwords.hash(spec.password());
         String secret = null;
         List<String> backupCodes = List.of();
         TotpState totp = null;
@@ -111,17 +118,13 @@ public final class UserAdmin {
 
     /** Stores the hash of a given login token (created now) on the user. */
     public void addLoginToken(String userId, String token) {
-        String hash = Secrets.hashToken(token);
+        StoredToken record = StoredToken.loginToken(Secrets.hashToken(token), System.currentTimeMillis());
         try {
-            dynamo.updateItem(b -> b.tableName(usersTable)
-                    .key(Map.of(UserItem.ID, AttributeValue.fromS(userId)))
-                    .updateExpression("SET #lt.#h = :rec")
-                    .conditionExpression("attribute_exists(#id)")
-                    .expressionAttributeNames(Map.of("#lt", UserItem.LOGIN_TOKENS, "#h", hash, "#id", UserItem.ID))
-                    .expressionAttributeValues(Map.of(":rec",
-                            UserItem.toItem(StoredToken.loginToken(hash, System.currentTimeMillis())))));
-        } catch (ConditionalCheckFailedException e) {
+            store.apply(new UserWrite(userId).add(new UserWrite.AddLoginToken(record)));
+        } catch (ConditionFailedException e) {
             throw new IllegalArgumentException("No user with id " + userId);
+        } catch (StoreUnavailableException e) {
+            throw new IllegalStateException("DynamoDB is unavailable: " + e.getMessage(), e);
         }
     }
 
@@ -163,11 +166,6 @@ public final class UserAdmin {
                 .key(Map.of(UserItem.ID, AttributeValue.fromS(userId)))).item();
     }
 
-    /** Meteor's stored password: bcrypt (cost 10) of the lowercase hex SHA-256 of the password. */
-    public static String meteorPasswordHash(String password) {
-        return BCrypt.withDefaults().hashToString(10, Secrets.sha256Hex(password).toCharArray());
-    }
-
     /** A Rocket.Chat-style id: 17 characters of Meteor's unambiguous alphabet. */
     public static String newUserId() {
         StringBuilder sb = new StringBuilder(17);
@@ -178,7 +176,7 @@ public final class UserAdmin {
     }
 
     private static String randomToken() {
-        return new dev.rcpat.tokens.TokenGenerator(RANDOM).newToken();
+        return new TokenGenerator(RANDOM).newToken();
     }
 
     private static List<String> newBackupCodes() {

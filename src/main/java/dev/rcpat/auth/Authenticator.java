@@ -1,6 +1,6 @@
 package dev.rcpat.auth;
 
-import dev.rcpat.api.ApiError;
+import dev.rcpat.domain.Refusal;
 import dev.rcpat.domain.StoredToken;
 import dev.rcpat.domain.User;
 
@@ -8,9 +8,8 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * Step 1 of the pipeline: finds which of the user's stored tokens the presented one is.
- * Every stored hash is compared, in constant time, so the answer time does not depend on
- * where (or whether) the match is.
+ * Finds which of the user's stored tokens a presented one is. Every stored hash is compared, in
+ * constant time, so the answer time does not depend on where (or whether) the match is.
  */
 public final class Authenticator {
 
@@ -20,13 +19,24 @@ public final class Authenticator {
         this.loginExpirationMillis = Duration.ofDays(loginExpirationDays).toMillis();
     }
 
-    /** The token the request authenticated with, or 401. */
-    public StoredToken authenticate(Optional<User> maybeUser, String presentedToken, long now) throws ApiError {
-        if (maybeUser.isEmpty() || presentedToken == null || !maybeUser.get().active()) {
-            throw ApiError.unauthorized();
+    /** The token the request authenticated with, or {@link Refusal#notLoggedIn()}. */
+    public StoredToken authenticate(Optional<User> maybeUser, String presentedToken, long now) throws Refusal {
+        if (presentedToken == null) {
+            throw Refusal.notLoggedIn();
+        }
+        return find(maybeUser, Secrets.hashToken(presentedToken), now);
+    }
+
+    /** After a re-read: the same token if it still authenticates the user, else {@link Refusal#notLoggedIn()}. */
+    public StoredToken stillValid(Optional<User> fresh, StoredToken used, long now) throws Refusal {
+        return find(fresh, used.hashedToken(), now);
+    }
+
+    private StoredToken find(Optional<User> maybeUser, String hash, long now) throws Refusal {
+        if (maybeUser.isEmpty() || !maybeUser.get().active()) {
+            throw Refusal.notLoggedIn();
         }
         User user = maybeUser.get();
-        String hash = Secrets.hashToken(presentedToken);
         StoredToken match = null;
         for (StoredToken t : user.loginTokens().values()) {
             if (Secrets.constantTimeEquals(hash, t.hashedToken())) {
@@ -39,7 +49,7 @@ public final class Authenticator {
             }
         }
         if (match == null || isExpired(match, now)) {
-            throw ApiError.unauthorized();
+            throw Refusal.notLoggedIn();
         }
         return match;
     }

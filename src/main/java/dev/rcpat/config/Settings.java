@@ -1,11 +1,12 @@
 package dev.rcpat.config;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
  * Every setting the functions read, from environment variables, with Rocket.Chat's defaults
- * (docs: README "Settings"). An invalid value stops the function at init with a message naming
+ * (README, "Settings"). An invalid value stops the function at init with a message naming
  * the variable, rather than failing later on a request.
  */
 public record Settings(
@@ -41,15 +42,11 @@ public record Settings(
     public static final String LOGIN_EXPIRATION_DAYS = "LOGIN_EXPIRATION_DAYS";
     public static final String MAX_TOKEN_LIFETIME_DAYS = "MAX_TOKEN_LIFETIME_DAYS";
 
-    /**
-     * Rocket.Chat's default roles of a permission: in force while the permissions table holds no
-     * item for it (a new deployment); an item, even with no roles, replaces them.
-     */
-    public static final Map<String, List<String>> DEFAULT_PERMISSION_ROLES =
-            Map.of("create-personal-access-tokens", List.of("admin", "user"));
-
-    /** Rocket.Chat's cap is none; ours keeps every user item far below DynamoDB's 400 KB. */
-    public static final int MAX_PERSONAL_ACCESS_TOKENS = 100;
+    /** Every environment variable above: what template.yaml must declare and bin/local passes on. */
+    public static final List<String> VARIABLES = List.of(USERS_TABLE, PERMISSIONS_TABLE, TWO_FACTOR_ENABLED,
+            TOTP_ENABLED, TOTP_MAX_DELTA, TOTP_MAX_ATTEMPTS, TOTP_LOCK_SECONDS, EMAIL_2FA_ENABLED,
+            EMAIL_CODE_EXPIRATION_SECONDS, EMAIL_CODE_MAX_ATTEMPTS, REMEMBER_FOR_SECONDS, PASSWORD_FALLBACK_ENABLED,
+            SENDER_ADDRESS, LOGIN_EXPIRATION_DAYS, MAX_TOKEN_LIFETIME_DAYS);
 
     public static Settings fromEnvironment() {
         return from(System.getenv());
@@ -99,7 +96,7 @@ public record Settings(
             if (v == null) {
                 return dflt;
             }
-            return switch (v.toLowerCase()) {
+            return switch (v.toLowerCase(Locale.ROOT)) {
                 case "true" -> true;
                 case "false" -> false;
                 default -> throw new IllegalStateException("Setting " + name + " must be true or false, not '" + v + "'");
@@ -107,8 +104,8 @@ public record Settings(
         }
 
         int integer(String name, int dflt, int min, int max) {
-            Integer v = optionalInteger(name, min, max) == null ? null : Integer.valueOf(raw(name));
-            return v == null ? dflt : v;
+            Long v = optionalInteger(name, min, max);
+            return v == null ? dflt : v.intValue();
         }
 
         Long optionalInteger(String name, int min, int max) {

@@ -20,6 +20,9 @@ public record User(
         boolean email2faEnabled,
         EmailCode emailCode) {
 
+    /** Rocket.Chat's cap is none; ours keeps every user item far below DynamoDB's 400 KB. */
+    public static final int MAX_PERSONAL_ACCESS_TOKENS = 100;
+
     public User {
         roles = roles == null ? List.of() : List.copyOf(roles);
         emails = emails == null ? List.of() : List.copyOf(emails);

@@ -1,11 +1,11 @@
 package dev.rcpat.mail;
 
 /** The words of the code mail. */
-final class CodeMail {
+public final class CodeMail {
 
     private CodeMail() { }
 
-    static String text(String username, String shownCode) {
+    public static String text(String username, String shownCode) {
         return "Hi " + username + ",\n\n"
                 + "Here is your authentication code:\n\n"
                 + "    " + shownCode + "\n\n"
@@ -13,7 +13,7 @@ final class CodeMail {
                 + "If you did not try to sign in or create a token, ignore this email.\n";
     }
 
-    static String html(String username, String shownCode) {
+    public static String html(String username, String shownCode) {
         return "<p>Hi " + escape(username) + ",</p>"
                 + "<p>Here is your authentication code:</p>"
                 + "<p style=\"font-size:24px;font-weight:bold;letter-spacing:2px\">" + shownCode + "</p>"

@@ -3,6 +3,7 @@ package dev.rcpat.store;
 import dev.rcpat.domain.User;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -11,10 +12,10 @@ import java.util.Optional;
 public interface UserStore {
 
     /**
-     * A consistent read of a user and, in the same round trip, the roles holding a permission
-     * (its default roles when none are stored: {@code Settings.DEFAULT_PERMISSION_ROLES}).
+     * A consistent read of a user and, in the same round trip, the roles holding each of
+     * {@code permissionIds} (a permission's default roles when none are stored).
      */
-    Snapshot load(String userId, String permissionId) throws StoreUnavailableException;
+    Snapshot load(String userId, List<String> permissionIds) throws StoreUnavailableException;
 
     /**
      * Applies all operations of {@code write} atomically.
@@ -29,6 +30,17 @@ public interface UserStore {
      */
     User applyAndReturn(UserWrite write) throws ConditionFailedException, StoreUnavailableException;
 
-    /** The user and the roles of a permission, as read together. */
-    record Snapshot(Optional<User> user, List<String> permissionRoles) { }
+    /** The user and the roles of the permissions asked for, as read together. */
+    record Snapshot(Optional<User> user, Map<String, List<String>> permissionRoles) {
+
+        public Snapshot {
+            permissionRoles = Map.copyOf(permissionRoles);
+        }
+
+        /** Whether the user holds {@code permission} through one of its roles (false without a user). */
+        public boolean holds(String permission) {
+            List<String> roles = permissionRoles.getOrDefault(permission, List.of());
+            return user.map(u -> u.hasAnyRole(roles)).orElse(false);
+        }
+    }
 }

@@ -17,7 +17,7 @@ public final class UserWrite {
     /** An operation and, implicitly, the condition under which it may happen. */
     public sealed interface Op permits AddPersonalAccessToken, ReplacePersonalAccessToken,
             RemovePersonalAccessToken, TouchLastUsed, RememberTwoFactor, StoreEmailCode, SpendEmailCode,
-            CountFailedEmailCode, SpendTotpStep, SpendBackupCode, CountFailedTotp, LockTotp,
+            CountFailedEmailCode, WithdrawEmailCode, SpendTotpStep, SpendBackupCode, CountFailedTotp, LockTotp,
             AddLoginToken { }
 
     /** Adds a PAT if no PAT of that name exists and the user has fewer than {@code maxTokens}. */
@@ -50,6 +50,9 @@ public final class UserWrite {
     /** Counts a wrong email code against the code with {@code hash}. */
     public record CountFailedEmailCode(String hash) implements Op { }
 
+    /** Removes the email code with {@code hash} if it is still the stored one (its mail could not be sent). */
+    public record WithdrawEmailCode(String hash) implements Op { }
+
     /**
      * Records {@code step} as used if no later-or-equal step was used and TOTP is usable (not
      * locked at {@code now}, fewer than {@code maxFailedAttempts} failures counted), and resets failures.
@@ -68,7 +71,7 @@ public final class UserWrite {
     /** Locks TOTP until {@code until} and starts the failure count afresh. */
     public record LockTotp(long until) implements Op { }
 
-    /** Adds a login token (admin tooling). */
+    /** Adds a login token if no token with that hash exists. */
     public record AddLoginToken(StoredToken token) implements Op { }
 
     private final String userId;

@@ -1,65 +1,61 @@
 package dev.rcpat.tokens;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.rcpat.api.ApiError;
 import dev.rcpat.config.Settings;
+import dev.rcpat.core.AuthenticatedRequest;
+import dev.rcpat.core.Endpoint;
+import dev.rcpat.core.Outcome;
+import dev.rcpat.domain.Refusal;
 import dev.rcpat.domain.User;
-import dev.rcpat.pipeline.Call;
-import dev.rcpat.pipeline.Route;
-import dev.rcpat.store.StoreUnavailableException;
 import dev.rcpat.store.UserWrite;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
- * {@code POST /api/v1/users.generatePersonalAccessToken} (spec section 3): validates, checks the
- * permission, and stores the new token's hash in one conditional write that also enforces the
- * unique name and the per-user limit.
+ * {@code POST /api/v1/users.generatePersonalAccessToken}: checks the lifetime and the permission,
+ * and adds the new token's hash in one conditional write that also enforces the unique name and
+ * the per-user limit.
  */
-public final class GenerateToken implements Route.Endpoint {
+public final class GenerateToken implements Endpoint<GenerateToken.Input> {
 
-    public static final String PERMISSION = "create-personal-access-tokens";
     static final String METHOD = "personalAccessTokens:generateToken";
 
+    /** A validated request: the name (NFC), whether the token skips two-factor, and the expiry asked for. */
+    public record Input(String name, boolean bypassTwoFactor, TokenLifetime.Request lifetime) { }
+
     private final TokenGenerator generator;
+    private final Settings settings;
 
-    public GenerateToken(TokenGenerator generator) {
+    public GenerateToken(TokenGenerator generator, Settings settings) {
         this.generator = generator;
-    }
-
-    public Route route() {
-        return new Route("users.generatePersonalAccessToken", PERMISSION, true, this);
+        this.settings = settings;
     }
 
     @Override
-    public Map<String, Object> handle(Call call) throws ApiError, StoreUnavailableException {
-        ObjectNode body = call.body();
-        String name = TokenRequests.tokenName(body);
-        boolean bypassTwoFactor = TokenRequests.bypassTwoFactor(body, call.request().isFormEncoded());
-        Long expiresAt = TokenLifetime.requested(body, call.now(), call.settings().maxTokenLifetimeDays());
-        if (!call.hasPermission()) {
-            throw TokenRequests.notAuthorized(METHOD);
+    public Outcome handle(AuthenticatedRequest request, Input input) throws Refusal {
+        Long expiresAt = TokenLifetime.requested(input.lifetime(), request.now(), settings.maxTokenLifetimeDays());
+        if (!request.permitted()) {
+            throw TokenErrors.notAuthorized(METHOD);
         }
-        User user = call.user();
-        checkRoomFor(name, user);
+        String name = input.name();
+        checkRoomFor(name, request.user());
 
-        TokenWrites.Issued issued = TokenWrites.issue(generator, name, call.now(), bypassTwoFactor, expiresAt);
-        UserWrite write = call.newWrite(null)
-                .add(new UserWrite.AddPersonalAccessToken(issued.record(), Settings.MAX_PERSONAL_ACCESS_TOKENS));
-        TokenWrites.apply(call, write, fresh -> checkRoomFor(name, fresh));
-        TokenWrites.audit(call, "created", issued.record());
-        Map<String, Object> result = new LinkedHashMap<>();
-        result.put("token", issued.token());
-        return result;
+        Issued issued = Issued.issue(generator, name, request.now(), input.bypassTwoFactor(), expiresAt);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("token", issued.token());
+        return new Outcome.Change(
+                List.of(new UserWrite.AddPersonalAccessToken(issued.record(), User.MAX_PERSONAL_ACCESS_TOKENS)),
+                null, fresh -> checkRoomFor(name, fresh), body,
+                List.of(new Outcome.Audit("created", issued.record())));
     }
 
-    private static void checkRoomFor(String name, User user) throws ApiError {
+    private static void checkRoomFor(String name, User user) throws Refusal {
         if (user.personalAccessTokens().containsKey(name)) {
-            throw TokenRequests.alreadyExists(METHOD);
+            throw TokenErrors.alreadyExists(METHOD);
         }
-        if (user.personalAccessTokens().size() >= Settings.MAX_PERSONAL_ACCESS_TOKENS) {
-            throw TokenRequests.limitReached();
+        if (user.personalAccessTokens().size() >= User.MAX_PERSONAL_ACCESS_TOKENS) {
+            throw TokenErrors.limitReached();
         }
     }
 }

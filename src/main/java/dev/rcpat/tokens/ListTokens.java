@@ -1,10 +1,11 @@
 package dev.rcpat.tokens;
 
-import dev.rcpat.api.ApiError;
-import dev.rcpat.api.IsoTime;
+import dev.rcpat.core.AuthenticatedRequest;
+import dev.rcpat.core.Endpoint;
+import dev.rcpat.core.Outcome;
+import dev.rcpat.domain.IsoTime;
+import dev.rcpat.domain.Refusal;
 import dev.rcpat.domain.StoredToken;
-import dev.rcpat.pipeline.Call;
-import dev.rcpat.pipeline.Route;
 
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -12,32 +13,28 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code GET /api/v1/users.getPersonalAccessTokens} (spec section 9): no second factor; without
- * the permission 403 {@code error-unauthorized}. Tokens in creation order (a regenerated token
- * counts as created when regenerated, as in Rocket.Chat); never a hash. Ours: {@code lastUsedAt}
- * and {@code expiresAt} when set.
+ * {@code GET /api/v1/users.getPersonalAccessTokens}: no second factor; without the permission
+ * 403 {@code error-unauthorized}. Tokens in creation order (a regenerated token counts as created
+ * when regenerated, as in Rocket.Chat); never a hash. Ours: {@code lastUsedAt} and
+ * {@code expiresAt} when set.
  */
-public final class ListTokens implements Route.Endpoint {
+public final class ListTokens implements Endpoint<Void> {
 
     private static final Comparator<StoredToken> CREATION_ORDER =
             Comparator.comparingLong(StoredToken::createdAt).thenComparing(StoredToken::name);
 
-    public Route route() {
-        return new Route("users.getPersonalAccessTokens", GenerateToken.PERMISSION, false, this);
-    }
-
     @Override
-    public Map<String, Object> handle(Call call) throws ApiError {
-        if (!call.hasPermission()) {
-            throw ApiError.forbidden();
+    public Outcome handle(AuthenticatedRequest request, Void noInput) throws Refusal {
+        if (!request.permitted()) {
+            throw Refusal.forbidden();
         }
-        List<Map<String, Object>> tokens = call.user().personalAccessTokens().values().stream()
+        List<Map<String, Object>> tokens = request.user().personalAccessTokens().values().stream()
                 .sorted(CREATION_ORDER)
                 .map(ListTokens::entry)
                 .toList();
-        Map<String, Object> result = new LinkedHashMap<>();
-        result.put("tokens", tokens);
-        return result;
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("tokens", tokens);
+        return Outcome.answer(body);
     }
 
     private static Map<String, Object> entry(StoredToken t) {

@@ -1,32 +1,36 @@
 package dev.rcpat.twofactor;
 
-import dev.rcpat.api.ApiError;
 import dev.rcpat.config.Settings;
 import dev.rcpat.domain.EmailCode;
+import dev.rcpat.domain.Refusal;
 import dev.rcpat.domain.User;
 import dev.rcpat.mail.CodeMailer;
 import dev.rcpat.mail.MailUnavailableException;
-import dev.rcpat.pipeline.Call;
 import dev.rcpat.store.ConditionFailedException;
 import dev.rcpat.store.StoreUnavailableException;
+import dev.rcpat.store.UserStore;
 import dev.rcpat.store.UserWrite;
 
 import java.util.List;
 
 /**
- * Email codes (spec section 6). Without a code: keeps a usable code, or mails a fresh one and
- * only then stores its hash (a failed send leaves nothing stored). With a code: a right one is
- * spent in the endpoint's own conditional write; a wrong one is counted, and the count reaching
- * {@code EMAIL_CODE_MAX_ATTEMPTS} answers {@code totp-max-attempts}.
+ * Email codes (docs/compatibility.md, "Email codes"). Without a code: keeps a usable code, or
+ * reserves a fresh one with a conditional write and only then mails it, so that of concurrent
+ * requests exactly one mails a code, and the code mailed is the one stored; a failed send
+ * withdraws the reservation. With a code: a right one is spent in the endpoint's own conditional
+ * write; a wrong one is counted, and the count reaching {@code EMAIL_CODE_MAX_ATTEMPTS} answers
+ * {@code totp-max-attempts}.
  */
-final class EmailCheck {
+public final class EmailCheck {
 
     private final Settings settings;
+    private final UserStore store;
     private final CodeMailer mailer;
     private final EmailCodes codes;
 
-    EmailCheck(Settings settings, CodeMailer mailer, EmailCodes codes) {
+    public EmailCheck(Settings settings, UserStore store, CodeMailer mailer, EmailCodes codes) {
         this.settings = settings;
+        this.store = store;
         this.mailer = mailer;
         this.codes = codes;
     }
@@ -38,11 +42,11 @@ final class EmailCheck {
         return new Challenge(Method.EMAIL, false, emailOrUsername, null, availableMethods);
     }
 
-    List<UserWrite.Op> verify(Call call, String code, Challenge challenge) throws ApiError, StoreUnavailableException {
-        User user = call.user();
+    List<UserWrite.Op> verify(User user, String code, long now, Challenge challenge)
+            throws Refusal, StoreUnavailableException {
         boolean enabled = MethodSelection.emailEnabled(user, settings);
         EmailCode stored = user.emailCode();
-        boolean unexpired = stored != null && stored.expiresAt() > call.now();
+        boolean unexpired = stored != null && stored.expiresAt() > now;
         boolean attemptsLeft = stored != null && stored.attempts() < settings.emailCodeMaxAttempts();
         if (code == null) {
             if (!enabled) {
@@ -51,8 +55,7 @@ final class EmailCheck {
             if (unexpired && attemptsLeft) {
                 throw challenge.expiring(stored.expiresAt()).required();
             }
-            sendFreshCode(call, stored);
-            throw challenge.generated().required();
+            throw sendFreshCode(user, now, stored, challenge);
         }
         if (!enabled || !unexpired) {
             throw challenge.invalid();
@@ -65,7 +68,7 @@ final class EmailCheck {
         }
         EmailCode after;
         try {
-            after = call.store().applyAndReturn(new UserWrite(user.id())
+            after = store.applyAndReturn(new UserWrite(user.id())
                     .add(new UserWrite.CountFailedEmailCode(stored.hash()))).emailCode();
         } catch (ConditionFailedException e) {
             throw challenge.invalid(); // the code was spent or replaced meanwhile
@@ -76,23 +79,37 @@ final class EmailCheck {
         throw challenge.expiring(stored.expiresAt()).invalid();
     }
 
-    /** Mails a new code to every verified address, then stores it in place of {@code previous}. */
-    private void sendFreshCode(Call call, EmailCode previous) throws ApiError, StoreUnavailableException {
-        User user = call.user();
+    /**
+     * Reserves a new code in place of {@code previous}, then mails it to every verified address.
+     * Returns the challenge to answer: {@code codeGenerated} true when this request sent the
+     * mail, false when a concurrent request reserved (and mails) its own code first.
+     */
+    private Refusal sendFreshCode(User user, long now, EmailCode previous, Challenge challenge)
+            throws Refusal, StoreUnavailableException {
         String code = codes.newCode();
-        EmailCode record = new EmailCode(EmailCodes.hash(code), call.now() + settings.emailCodeExpirationSeconds() * 1000, 0);
+        EmailCode record = new EmailCode(EmailCodes.hash(code), now + settings.emailCodeExpirationSeconds() * 1000, 0);
+        try {
+            store.apply(new UserWrite(user.id())
+                    .add(new UserWrite.StoreEmailCode(record, previous == null ? null : previous.hash())));
+        } catch (ConditionFailedException e) {
+            return challenge.required();
+        }
         List<String> to = user.verifiedEmails();
         try {
             mailer.sendCode(to, user.username() != null ? user.username() : to.get(0), code);
         } catch (MailUnavailableException e) {
-            throw ApiError.serviceUnavailable("The email service is unavailable, try again later", e.getCause());
+            withdraw(user.id(), record);
+            throw Refusal.unavailable("The email service is unavailable, try again later", e.getCause());
         }
+        return challenge.generated().required();
+    }
+
+    /** Best effort: a code whose mail failed must not look usable; if this write fails too, it expires unused. */
+    private void withdraw(String userId, EmailCode record) {
         try {
-            call.store().apply(new UserWrite(user.id())
-                    .add(new UserWrite.StoreEmailCode(record, previous == null ? null : previous.hash())));
-        } catch (ConditionFailedException e) {
-            // A concurrent request stored (and mailed) its own code first; that one is the active
-            // code, and the user has it too. Overwriting it would invalidate a mail already sent.
+            store.apply(new UserWrite(userId).add(new UserWrite.WithdrawEmailCode(record.hash())));
+        } catch (ConditionFailedException | StoreUnavailableException e) {
+            // replaced meanwhile, or the store is down as well
         }
     }
 

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Which second factor a request must give (spec section 5, step 4), and which methods the
+ * Which second factor a request must give (docs/compatibility.md, "Two-factor"), and which methods the
  * user could choose ({@code availableMethods}, never {@code password}).
  */
 final class MethodSelection {

@@ -23,7 +23,7 @@ final class RunningLocal {
     static final Path STATE = PROJECT.resolve("target/local-it/state.json");
     private static RunningLocal instance;
 
-    final LocalStack stack;
+    final DevStack stack;
     final String serveOutput;
 
     private RunningLocal() throws Exception {

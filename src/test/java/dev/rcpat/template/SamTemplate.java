@@ -1,7 +1,7 @@
 package dev.rcpat.template;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.rcpat.api.Json;
+import dev.rcpat.local.Json;
 import dev.rcpat.local.CfnTemplate;
 
 import java.io.IOException;

@@ -3,10 +3,10 @@ package dev.rcpat.template;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
-import dev.rcpat.Services;
+import dev.rcpat.CompositionRoot;
 import dev.rcpat.auth.Secrets;
 import dev.rcpat.config.Settings;
-import dev.rcpat.entrypoints.GenerateTokenHandler;
+import dev.rcpat.entrypoints.ApiHandler;
 import dev.rcpat.local.UserAdmin;
 import dev.rcpat.testing.Api;
 import dev.rcpat.testing.LogCapture;
@@ -53,9 +53,9 @@ class TemplatePoliciesIT {
 
     final TestStack stack = TestStack.get();
     final SamTemplate template = SamTemplate.load();
-    final Services services = stack.services();
+    final CompositionRoot services = stack.services();
     /** For setting users up (tokens to regenerate or remove) without a second factor in the way. */
-    final GenerateTokenHandler setup = new GenerateTokenHandler(
+    final ApiHandler setup = new ApiHandler(
             stack.services(Map.of(Settings.TWO_FACTOR_ENABLED, "false"), Clock.systemUTC()));
 
     @Test
@@ -81,7 +81,7 @@ class TemplatePoliciesIT {
         @SuppressWarnings("unchecked")
         RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> handler =
                 (RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent>)
-                        Class.forName(f.handlerClass()).getConstructor(Services.class).newInstance(services);
+                        Class.forName(f.handlerClass()).getConstructor(CompositionRoot.class).newInstance(services);
         Set<AwsCallRecorder.Recorded> recorded = ConcurrentHashMap.newKeySet();
         List<Integer> statuses = new ArrayList<>();
         Function<APIGatewayProxyRequestEvent, Api.Response> call = event -> {

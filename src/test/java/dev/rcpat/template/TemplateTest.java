@@ -9,7 +9,7 @@ import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
-import dev.rcpat.api.Json;
+import dev.rcpat.local.Json;
 import dev.rcpat.aws.AwsEnvironment;
 import dev.rcpat.config.Settings;
 import org.junit.jupiter.api.DynamicTest;

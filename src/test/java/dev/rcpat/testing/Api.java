@@ -3,7 +3,7 @@ package dev.rcpat.testing;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.rcpat.api.Json;
+import dev.rcpat.local.Json;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,7 +1,7 @@
 package dev.rcpat.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.rcpat.api.Json;
+import dev.rcpat.local.Json;
 
 import java.io.IOException;
 import java.net.URI;

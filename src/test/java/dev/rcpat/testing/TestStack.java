@@ -1,13 +1,16 @@
 package dev.rcpat.testing;
 
-import dev.rcpat.Services;
+import dev.rcpat.CompositionRoot;
+import dev.rcpat.aws.AwsCallCounter;
 import dev.rcpat.aws.AwsClients;
 import dev.rcpat.aws.AwsEnvironment;
 import dev.rcpat.config.Settings;
+import dev.rcpat.domain.Permissions;
 import dev.rcpat.local.Emulators;
 import dev.rcpat.local.TemplateTables;
 import dev.rcpat.local.UserAdmin;
-import dev.rcpat.pipeline.RequestLog;
+import dev.rcpat.store.UserStore;
+import dev.rcpat.log.RequestLog;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 import java.io.IOException;
@@ -17,6 +20,7 @@ import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /**
  * The emulators and tables every integration test shares: started once per test JVM, on free
@@ -38,10 +42,10 @@ public final class TestStack {
         emulators = Emulators.start(PROJECT, null, PROJECT.resolve("target/emulator-logs"));
         Runtime.getRuntime().addShutdownHook(new Thread(emulators::close));
         tables = TemplateTables.read(PROJECT.resolve("template.yaml"), "test");
-        dynamo = AwsClients.dynamoDb(aws(), AwsClients.httpClient());
+        dynamo = AwsClients.dynamoDb(aws(), AwsClients.httpClient(), new AwsCallCounter());
         tables.createAll(dynamo);
         admin = new UserAdmin(dynamo, usersTable(), permissionsTable());
-        admin.setPermission("create-personal-access-tokens", List.of("admin", "user"));
+        admin.setPermission(Permissions.CREATE_PERSONAL_ACCESS_TOKENS, List.of("admin", "user"));
         mailbox = new SesMailbox(emulators.sesEndpoint());
     }
 
@@ -116,13 +120,20 @@ public final class TestStack {
         return env;
     }
 
-    /** Services on real SDK clients against the emulators, logging into {@link LogCapture}. */
-    public Services services(Map<String, String> settingOverrides, Clock clock) {
-        return Services.build(Settings.from(environment(settingOverrides)), aws(), clock,
+    /** CompositionRoot on real SDK clients against the emulators, logging into {@link LogCapture}. */
+    public CompositionRoot services(Map<String, String> settingOverrides, Clock clock) {
+        return CompositionRoot.build(Settings.from(environment(settingOverrides)), aws(), clock,
                 new RequestLog(LogCapture::record));
     }
 
-    public Services services() {
+    /** As {@link #services(Map, Clock)}, with the store wrapped (race tests make things happen between read and write). */
+    public CompositionRoot services(Map<String, String> settingOverrides, Clock clock, UnaryOperator<UserStore> wrap) {
+        CompositionRoot real = services(settingOverrides, clock);
+        return new CompositionRoot(real.settings(), wrap.apply(real.store()), real.mailer(), clock,
+                new RequestLog(LogCapture::record), real.calls());
+    }
+
+    public CompositionRoot services() {
         return services(Map.of(), Clock.systemUTC());
     }
 }

@@ -1,14 +1,14 @@
 package dev.rcpat.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.rcpat.Services;
-import dev.rcpat.api.IsoTime;
+import dev.rcpat.CompositionRoot;
+import dev.rcpat.domain.IsoTime;
 import dev.rcpat.auth.Secrets;
 import dev.rcpat.domain.StoredToken;
-import dev.rcpat.entrypoints.GenerateTokenHandler;
-import dev.rcpat.entrypoints.ListTokensHandler;
-import dev.rcpat.entrypoints.RegenerateTokenHandler;
-import dev.rcpat.entrypoints.RemoveTokenHandler;
+import dev.rcpat.domain.LastTokenPart;
+import dev.rcpat.domain.User;
+import dev.rcpat.entrypoints.ApiHandler;
+import dev.rcpat.http.Responses;
 import dev.rcpat.store.UserWrite;
 import dev.rcpat.tokens.TokenGenerator;
 
@@ -37,39 +37,33 @@ public final class TokenEndpoints {
     /** Bodies without a usable token name: every token endpoint answers each with {@link #NAME_REQUIRED}. */
     public static final List<String> NAMELESS_BODIES = List.of("{}", "{\"tokenName\":null}", "{\"tokenName\":\"\"}", "");
 
-    public final Services services;
-    private final GenerateTokenHandler generate;
-    private final RegenerateTokenHandler regenerate;
-    private final RemoveTokenHandler remove;
-    private final ListTokensHandler list;
+    public final CompositionRoot services;
+    private final ApiHandler handler;
 
-    public TokenEndpoints(Services services) {
+    public TokenEndpoints(CompositionRoot services) {
         this.services = services;
-        this.generate = new GenerateTokenHandler(services);
-        this.regenerate = new RegenerateTokenHandler(services);
-        this.remove = new RemoveTokenHandler(services);
-        this.list = new ListTokensHandler(services);
+        this.handler = new ApiHandler(services);
     }
 
     public Api.Response generate(Map<String, String> headers, String body) {
-        return Api.call(e -> generate.handleRequest(e, null), Api.post(GENERATE, headers, body));
+        return Api.call(e -> handler.handleRequest(e, null), Api.post(GENERATE, headers, body));
     }
 
     public Api.Response regenerate(Map<String, String> headers, String body) {
-        return Api.call(e -> regenerate.handleRequest(e, null), Api.post(REGENERATE, headers, body));
+        return Api.call(e -> handler.handleRequest(e, null), Api.post(REGENERATE, headers, body));
     }
 
     public Api.Response remove(Map<String, String> headers, String body) {
-        return Api.call(e -> remove.handleRequest(e, null), Api.post(REMOVE, headers, body));
+        return Api.call(e -> handler.handleRequest(e, null), Api.post(REMOVE, headers, body));
     }
 
     public Api.Response list(Map<String, String> headers) {
-        return Api.call(e -> list.handleRequest(e, null), Api.get(LIST, headers));
+        return Api.call(e -> handler.handleRequest(e, null), Api.get(LIST, headers));
     }
 
     /** A list request that carries a body anyway (HTTP gives a GET body no meaning). */
     public Api.Response list(Map<String, String> headers, String body) {
-        return Api.call(e -> list.handleRequest(e, null), Api.get(LIST, headers).withBody(body));
+        return Api.call(e -> handler.handleRequest(e, null), Api.get(LIST, headers).withBody(body));
     }
 
     /** Whether {@code token} authenticates {@code userId} (a list call: read-only, no second factor). */
@@ -96,9 +90,9 @@ public final class TokenEndpoints {
         String token = LogCapture.secret(new TokenGenerator(new SecureRandom()).newToken());
         LogCapture.secret(Secrets.hashToken(token));
         StoredToken record = StoredToken.personalAccessToken(name, Secrets.hashToken(token), createdAt,
-                token.substring(37), bypassTwoFactor, null);
+                LastTokenPart.of(token), bypassTwoFactor, null);
         try {
-            services.store().apply(new UserWrite(userId).add(new UserWrite.AddPersonalAccessToken(record, 100)));
+            services.store().apply(new UserWrite(userId).add(new UserWrite.AddPersonalAccessToken(record, User.MAX_PERSONAL_ACCESS_TOKENS)));
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
@@ -111,7 +105,7 @@ public final class TokenEndpoints {
 
     public static void assertBody(String expected, Api.Response r) {
         assertEquals(json(expected), r.body(), r.raw());
-        assertEquals(Map.of("Content-Type", "application/json"), r.headers());
+        assertEquals(Responses.HEADERS, r.headers());
     }
 
     public static void assertStatusAndBody(int status, String expected, Api.Response r) {
@@ -156,7 +150,7 @@ public final class TokenEndpoints {
         assertEquals(action, line.get("action").asText());
         assertEquals(userId, line.get("userId").asText());
         assertEquals(tokenName, line.get("tokenName").asText());
-        assertEquals(token.substring(37), line.get("lastTokenPart").asText());
+        assertEquals(LastTokenPart.of(token), line.get("lastTokenPart").asText());
         assertEquals("203.0.113.10", line.get("sourceIp").asText());
         assertEquals("rcpat-tests/1.0", line.get("userAgent").asText());
         assertTrue(line.hasNonNull("requestId"));
@@ -170,7 +164,7 @@ public final class TokenEndpoints {
 
     public static String entry(String name, long createdAt, String token, boolean bypass, Long lastUsedAt) {
         return "{\"name\":\"" + name + "\",\"createdAt\":\"" + IsoTime.format(createdAt) + "\",\"lastTokenPart\":\""
-                + token.substring(37) + "\",\"bypassTwoFactor\":" + bypass
+                + LastTokenPart.of(token) + "\",\"bypassTwoFactor\":" + bypass
                 + (lastUsedAt == null ? "" : ",\"lastUsedAt\":\"" + IsoTime.format(lastUsedAt) + "\"") + "}";
     }
 }

@@ -1,11 +1,12 @@
 package dev.rcpat.tokens;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.rcpat.Services;
-import dev.rcpat.api.IsoTime;
+import dev.rcpat.CompositionRoot;
+import dev.rcpat.domain.IsoTime;
 import dev.rcpat.auth.Secrets;
 import dev.rcpat.local.UserAdmin;
 import dev.rcpat.testing.Api;
+import dev.rcpat.testing.ForwardingUserStore;
 import dev.rcpat.testing.LogCapture;
 import dev.rcpat.testing.LogSecretScan;
 import dev.rcpat.testing.Login;
@@ -83,9 +84,7 @@ class RegenerateTokenIT {
     @Test
     void regenerationsThatReadTheSameSecretCannotBothSucceed() throws Exception {
         String original = api.generate(login, body("interleaved")).token();
-        Services real = stack.services(Map.of(), clock);
-        TokenEndpoints together = new TokenEndpoints(new Services(real.settings(), new ReadsTogether(real.store(), 10),
-                real.mailer(), clock, real.log()));
+        TokenEndpoints together = new TokenEndpoints(stack.services(Map.of(), clock, real -> new ReadsTogether(real, 10)));
         List<Api.Response> responses = Api.concurrently(10, i -> together.regenerate(login, body("interleaved")));
         List<Api.Response> ok = responses.stream().filter(r -> r.status() == 200).toList();
         assertEquals(1, ok.size(), "all ten read the same secret; only one may replace it");
@@ -110,20 +109,19 @@ class RegenerateTokenIT {
     }
 
     /** The real store, except that the first {@code n} loads return only once all {@code n} have read. */
-    static final class ReadsTogether implements UserStore {
-        private final UserStore real;
+    static final class ReadsTogether extends ForwardingUserStore {
         private final CyclicBarrier barrier;
         private final AtomicInteger waiting;
 
         ReadsTogether(UserStore real, int n) {
-            this.real = real;
+            super(real);
             this.barrier = new CyclicBarrier(n);
             this.waiting = new AtomicInteger(n);
         }
 
         @Override
-        public Snapshot load(String userId, String permissionId) throws StoreUnavailableException {
-            Snapshot snapshot = real.load(userId, permissionId);
+        public Snapshot load(String userId, List<String> permissionIds) throws StoreUnavailableException {
+            Snapshot snapshot = delegate.load(userId, permissionIds);
             if (waiting.getAndDecrement() > 0) {
                 try {
                     barrier.await(30, TimeUnit.SECONDS);
@@ -132,16 +130,6 @@ class RegenerateTokenIT {
                 }
             }
             return snapshot;
-        }
-
-        @Override
-        public void apply(UserWrite write) throws ConditionFailedException, StoreUnavailableException {
-            real.apply(write);
-        }
-
-        @Override
-        public dev.rcpat.domain.User applyAndReturn(UserWrite write) throws ConditionFailedException, StoreUnavailableException {
-            return real.applyAndReturn(write);
         }
     }
 

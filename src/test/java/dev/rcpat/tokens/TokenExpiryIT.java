@@ -1,6 +1,6 @@
 package dev.rcpat.tokens;
 
-import dev.rcpat.api.IsoTime;
+import dev.rcpat.domain.IsoTime;
 import dev.rcpat.config.Settings;
 import dev.rcpat.local.UserAdmin;
 import dev.rcpat.testing.Api;

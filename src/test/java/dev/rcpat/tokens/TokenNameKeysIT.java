@@ -1,6 +1,6 @@
 package dev.rcpat.tokens;
 
-import dev.rcpat.api.JsonCodec;
+import dev.rcpat.json.JsonCodec;
 import dev.rcpat.auth.Secrets;
 import dev.rcpat.local.UserAdmin;
 import dev.rcpat.testing.Api;
@@ -35,8 +35,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class TokenNameKeysIT {
 
     static final List<String> NAMES = List.of("a.b", "#x", ":v", ":v0", "#n0", "#n1", "[0]", "a.b[0]", "a[0].b",
-            "personalAccessTokens", "hashedToken", "lastUsedAt", "_id", " ", "x".repeat(100),
-            "\uD83D\uDE00".repeat(100), "\u202Ea\u200Bb");
+            "personalAccessTokens", "hashedToken", "lastUsedAt", "_id", " x ", "x".repeat(100),
+            "\uD83D\uDE00".repeat(100), "caf\u00e9");
 
     final TestStack stack = TestStack.get();
     final MutableClock clock = MutableClock.startingNow();
@@ -52,7 +52,7 @@ class TokenNameKeysIT {
     }
 
     static String body(String name) {
-        return "{\"tokenName\":" + dev.rcpat.api.JsonCodec.write(name) + "}";
+        return "{\"tokenName\":" + dev.rcpat.json.JsonCodec.write(name) + "}";
     }
 
     @Test

@@ -1,15 +1,16 @@
 package dev.rcpat.twofactor;
 
-import dev.rcpat.Services;
+import dev.rcpat.CompositionRoot;
 import dev.rcpat.config.Settings;
 import dev.rcpat.domain.User;
 import dev.rcpat.local.UserAdmin;
-import dev.rcpat.pipeline.RequestLog;
+import dev.rcpat.log.RequestLog;
 import dev.rcpat.store.ConditionFailedException;
 import dev.rcpat.store.StoreUnavailableException;
 import dev.rcpat.store.UserStore;
 import dev.rcpat.store.UserWrite;
 import dev.rcpat.testing.Api;
+import dev.rcpat.testing.ForwardingUserStore;
 import dev.rcpat.testing.LogCapture;
 import dev.rcpat.testing.LogSecretScan;
 import dev.rcpat.testing.Login;
@@ -47,36 +48,24 @@ class AttemptLimitRaceIT {
 
     final MutableClock clock = MutableClock.midStep();
 
-    /** Services whose store runs {@code meanwhile} once, just before the first write that spends a code. */
+    /** CompositionRoot whose store runs {@code meanwhile} once, just before the first write that spends a code. */
     Rig rigWithConcurrentWrites(Function<User, List<UserWrite>> meanwhile) {
-        Services real = stack.services(NO_REMEMBER, clock);
-        UserStore store = new UserStore() {
+        return new Rig(stack.services(NO_REMEMBER, clock, real -> new ForwardingUserStore(real) {
             boolean done;
-
-            @Override
-            public Snapshot load(String userId, String permissionId) throws StoreUnavailableException {
-                return real.store().load(userId, permissionId);
-            }
 
             @Override
             public void apply(UserWrite write) throws ConditionFailedException, StoreUnavailableException {
                 if (!done && write.ops().stream().anyMatch(op -> op instanceof UserWrite.SpendTotpStep
                         || op instanceof UserWrite.SpendBackupCode || op instanceof UserWrite.SpendEmailCode)) {
                     done = true;
-                    User before = real.store().load(write.userId(), "none").user().orElseThrow();
+                    User before = delegate.load(write.userId(), List.of()).user().orElseThrow();
                     for (UserWrite concurrent : meanwhile.apply(before)) {
-                        real.store().apply(concurrent);
+                        delegate.apply(concurrent);
                     }
                 }
-                real.store().apply(write);
+                delegate.apply(write);
             }
-
-            @Override
-            public User applyAndReturn(UserWrite write) throws ConditionFailedException, StoreUnavailableException {
-                return real.store().applyAndReturn(write);
-            }
-        };
-        return new Rig(new Services(real.settings(), store, real.mailer(), clock, new RequestLog(LogCapture::record)));
+        }));
     }
 
     /** Five wrong TOTP guesses counted; with {@code locked}, the fifth one's lock written too. */

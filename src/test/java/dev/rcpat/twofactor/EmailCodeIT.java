@@ -1,12 +1,12 @@
 package dev.rcpat.twofactor;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.rcpat.Services;
+import dev.rcpat.CompositionRoot;
 import dev.rcpat.aws.AwsEnvironment;
 import dev.rcpat.config.Settings;
 import dev.rcpat.local.Emulators;
 import dev.rcpat.local.UserAdmin;
-import dev.rcpat.pipeline.RequestLog;
+import dev.rcpat.log.RequestLog;
 import dev.rcpat.testing.Api;
 import dev.rcpat.testing.LogCapture;
 import dev.rcpat.testing.LogSecretScan;
@@ -233,7 +233,7 @@ class EmailCodeIT {
     @Test
     void sesUnreachableIs503AndNoCodeIsStored() throws Exception {
         URI closed = URI.create("http://127.0.0.1:" + Emulators.freePort());
-        Services noMail = Services.build(Settings.from(stack.environment(NO_REMEMBER)),
+        CompositionRoot noMail = CompositionRoot.build(Settings.from(stack.environment(NO_REMEMBER)),
                 AwsEnvironment.emulators(stack.emulators().dynamoDbEndpoint(), closed), clock,
                 new RequestLog(LogCapture::record));
         Api.Response r = new Rig(noMail).generate(user.userId(), login, null, "{\"tokenName\":\"t\"}");

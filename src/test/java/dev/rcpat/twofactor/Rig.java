@@ -1,8 +1,8 @@
 package dev.rcpat.twofactor;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.rcpat.Services;
-import dev.rcpat.entrypoints.GenerateTokenHandler;
+import dev.rcpat.CompositionRoot;
+import dev.rcpat.entrypoints.ApiHandler;
 import dev.rcpat.testing.Api;
 import dev.rcpat.testing.LogCapture;
 import dev.rcpat.testing.SesMailbox;
@@ -21,10 +21,10 @@ final class Rig {
 
     static final String PATH = "/api/v1/users.generatePersonalAccessToken";
 
-    final GenerateTokenHandler handler;
+    final ApiHandler handler;
 
-    Rig(Services services) {
-        this.handler = new GenerateTokenHandler(services);
+    Rig(CompositionRoot services) {
+        this.handler = new ApiHandler(services);
     }
 
     /** A request as a client sends it; {@code method}/{@code code} null leave the 2FA headers out. */

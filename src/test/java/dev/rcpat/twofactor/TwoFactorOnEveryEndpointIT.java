@@ -3,6 +3,7 @@ package dev.rcpat.twofactor;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.rcpat.auth.Secrets;
 import dev.rcpat.config.Settings;
+import dev.rcpat.http.Pipeline;
 import dev.rcpat.local.UserAdmin;
 import dev.rcpat.testing.Api;
 import dev.rcpat.testing.LogCapture;
@@ -76,7 +77,7 @@ class TwoFactorOnEveryEndpointIT {
     static Map<String, String> headers(Login l, String token, String code) {
         Map<String, String> h = auth(l.userId(), token);
         if (code != null) {
-            h.put(TwoFactorCheck.CODE_HEADER, code);
+            h.put(Pipeline.TWO_FACTOR_CODE_HEADER, code);
         }
         return h;
     }

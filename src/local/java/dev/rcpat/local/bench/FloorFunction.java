@@ -4,9 +4,11 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
+import dev.rcpat.aws.AwsCallCounter;
+import dev.rcpat.domain.Permissions;
 import dev.rcpat.aws.AwsClients;
 import dev.rcpat.aws.AwsEnvironment;
-import dev.rcpat.pipeline.AwsCallCounter;
+import dev.rcpat.aws.AwsCallCounter;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
@@ -24,23 +26,29 @@ import java.util.Map;
  */
 public final class FloorFunction implements RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> {
 
-    private static final String PERMISSION = "create-personal-access-tokens";
+    private static final String PERMISSION = Permissions.CREATE_PERSONAL_ACCESS_TOKENS;
     private static final String HASH = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFG=";
 
+    private final AwsCallCounter calls = new AwsCallCounter();
     private final DynamoDbClient dynamo;
     private final String usersTable;
     private final String permissionsTable;
 
     public FloorFunction() {
         AwsEnvironment aws = AwsEnvironment.fromEnvironment();
-        dynamo = AwsClients.dynamoDb(aws, AwsClients.httpClient());
+        dynamo = AwsClients.dynamoDb(aws, AwsClients.httpClient(), calls);
         usersTable = System.getenv("USERS_TABLE");
         permissionsTable = System.getenv("PERMISSIONS_TABLE");
     }
 
+    /** The AWS calls of the current request. */
+    public AwsCallCounter calls() {
+        return calls;
+    }
+
     @Override
     public APIGatewayProxyResponseEvent handleRequest(APIGatewayProxyRequestEvent event, Context context) {
-        AwsCallCounter.reset();
+        calls.reset();
         String userId = event.getHeaders().get("X-User-Id");
         String name = event.getHeaders().get("X-Bench-Token-Name");
         Map<String, KeysAndAttributes> keys = new HashMap<>();

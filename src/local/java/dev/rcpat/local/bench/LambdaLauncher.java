@@ -3,7 +3,9 @@ package dev.rcpat.local.bench;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
-import dev.rcpat.pipeline.AwsCallCounter;
+import dev.rcpat.CompositionRoot;
+import dev.rcpat.aws.AwsCallCounter;
+import dev.rcpat.entrypoints.ApiHandler;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -51,7 +53,8 @@ public final class LambdaLauncher {
         String classLog = System.getenv("BENCH_CLASSLOG");
         long classesAtMain = loadedClasses(classLog);
         long t0 = System.nanoTime();
-        RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> handler = newHandler(handlerClass);
+        Launched launched = launch(handlerClass);
+        RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> handler = launched.handler();
         long t1 = System.nanoTime();
         long classesAfterInit = loadedClasses(classLog);
         APIGatewayProxyRequestEvent event = event(System.getenv("BENCH_USER"), System.getenv("BENCH_TOKEN"),
@@ -59,7 +62,7 @@ public final class LambdaLauncher {
         long t2 = System.nanoTime();
         APIGatewayProxyResponseEvent response = handler.handleRequest(event, null);
         long t3 = System.nanoTime();
-        int calls = AwsCallCounter.dynamoDbCalls();
+        int calls = launched.calls().calls(AwsCallCounter.Service.DYNAMODB);
         long classesAfterInvoke = loadedClasses(classLog);
         System.out.println("BENCH initMs=" + ms(t1 - t0) + " invokeMs=" + ms(t3 - t2)
                 + " status=" + response.getStatusCode() + " dynamodbCalls=" + calls
@@ -77,11 +80,11 @@ public final class LambdaLauncher {
     private static void warm(List<String> handlerClasses, List<Path> usersFiles, int warmup, int count) throws Exception {
         int n = handlerClasses.size();
         List<List<String[]>> users = new ArrayList<>();
-        List<RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent>> handlers = new ArrayList<>();
+        List<Launched> handlers = new ArrayList<>();
         for (int h = 0; h < n; h++) {
             users.add(Files.readAllLines(usersFiles.get(h)).stream()
                     .filter(l -> !l.isBlank()).map(l -> l.trim().split(" ")).toList());
-            handlers.add(newHandler(handlerClasses.get(h)));
+            handlers.add(launch(handlerClasses.get(h)));
         }
         long[][] nanos = new long[n][count];
         int[] minCalls = new int[n];
@@ -94,9 +97,9 @@ public final class LambdaLauncher {
                 String[] u = users.get(h).get(i % users.get(h).size());
                 APIGatewayProxyRequestEvent event = event(u[0], u[1], "bench-" + i, null);
                 long t0 = System.nanoTime();
-                APIGatewayProxyResponseEvent response = handlers.get(h).handleRequest(event, null);
+                APIGatewayProxyResponseEvent response = handlers.get(h).handler().handleRequest(event, null);
                 long t1 = System.nanoTime();
-                int calls = AwsCallCounter.dynamoDbCalls();
+                int calls = handlers.get(h).calls().calls(AwsCallCounter.Service.DYNAMODB);
                 if (response.getStatusCode() != 200 && failures[h]++ == 0) {
                     firstFailure[h] = response.getStatusCode() + ":" + java.net.URLEncoder.encode(
                             String.valueOf(response.getBody()), java.nio.charset.StandardCharsets.UTF_8);
@@ -128,12 +131,24 @@ public final class LambdaLauncher {
         System.out.flush();
     }
 
-    @SuppressWarnings("unchecked")
-    private static RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> newHandler(String name)
-            throws ReflectiveOperationException {
-        Class<?> type = Class.forName(name);
-        return (RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent>)
-                type.getDeclaredConstructor().newInstance();
+    /** A handler as Lambda would have built it, and the counter of its AWS calls. */
+    record Launched(RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> handler,
+                    AwsCallCounter calls) { }
+
+    /**
+     * Builds the handler exactly as its no-arg constructor would (for ours: the composition root
+     * from the environment), keeping a hand on its call counter.
+     */
+    static Launched launch(String className) {
+        if (className.equals(ApiHandler.class.getName())) {
+            CompositionRoot root = CompositionRoot.fromEnvironment();
+            return new Launched(new ApiHandler(root), root.calls());
+        }
+        if (className.equals(FloorFunction.class.getName())) {
+            FloorFunction floor = new FloorFunction();
+            return new Launched(floor, floor.calls());
+        }
+        throw new IllegalArgumentException("unknown handler " + className);
     }
 
     /** The event API Gateway's REST proxy integration sends for a generate request. */

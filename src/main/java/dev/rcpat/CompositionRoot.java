@@ -1,0 +1,146 @@
+package dev.rcpat;
+
+import dev.rcpat.auth.Authenticator;
+import dev.rcpat.auth.RandomSource;
+import dev.rcpat.aws.AwsCallCounter;
+import dev.rcpat.aws.AwsClients;
+import dev.rcpat.aws.AwsEnvironment;
+import dev.rcpat.config.Settings;
+import dev.rcpat.core.OutcomeWriter;
+import dev.rcpat.domain.Permissions;
+import dev.rcpat.http.Pipeline;
+import dev.rcpat.http.Route;
+import dev.rcpat.http.TokenBodies;
+import dev.rcpat.log.RequestLog;
+import dev.rcpat.mail.CodeMailer;
+import dev.rcpat.mail.LazyCodeMailer;
+import dev.rcpat.mail.ses.SesCodeMailer;
+import dev.rcpat.store.UserStore;
+import dev.rcpat.store.dynamodb.DynamoDbUserStore;
+import dev.rcpat.tokens.GenerateToken;
+import dev.rcpat.tokens.ListTokens;
+import dev.rcpat.tokens.RegenerateToken;
+import dev.rcpat.tokens.RemoveToken;
+import dev.rcpat.tokens.TokenGenerator;
+import dev.rcpat.twofactor.EmailCheck;
+import dev.rcpat.twofactor.EmailCodes;
+import dev.rcpat.twofactor.TotpCheck;
+import dev.rcpat.twofactor.TotpCodes;
+import dev.rcpat.twofactor.TwoFactorCheck;
+import org.crac.Core;
+import software.amazon.awssdk.http.SdkHttpClient;
+
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.List;
+
+/**
+ * The composition root: the one place that builds the collaborators and declares the routes,
+ * once per execution environment (under SnapStart, once before the snapshot). No container, no
+ * reflection.
+ */
+public final class CompositionRoot {
+
+    private final Settings settings;
+    private final UserStore store;
+    private final CodeMailer mailer;
+    private final Clock clock;
+    private final AwsCallCounter calls;
+    private final RandomSource random;
+    private final TokenGenerator tokens;
+    private final TotpCodes totpCodes;
+    private final Pipeline pipeline;
+    /** Held here because CRaC holds registered resources weakly. */
+    private Priming priming;
+
+    public CompositionRoot(Settings settings, UserStore store, CodeMailer mailer, Clock clock, RequestLog log,
+                           AwsCallCounter calls) {
+        this.settings = settings;
+        this.store = store;
+        this.mailer = mailer;
+        this.clock = clock;
+        this.calls = calls;
+        this.random = new RandomSource(new SecureRandom());
+        this.tokens = new TokenGenerator(random);
+        this.totpCodes = new TotpCodes();
+        Authenticator authenticator = new Authenticator(settings.loginExpirationDays());
+        TwoFactorCheck twoFactor = new TwoFactorCheck(settings,
+                new TotpCheck(settings, store, totpCodes),
+                new EmailCheck(settings, store, mailer, new EmailCodes(random)));
+        OutcomeWriter writer = new OutcomeWriter(store, authenticator, twoFactor, log);
+        this.pipeline = new Pipeline(routes(), store, authenticator, twoFactor, writer, clock, log, calls);
+    }
+
+    /** Every route the API serves. template.yaml attaches each to a function (TemplateTest keeps them equal). */
+    private List<Route<?>> routes() {
+        String tokenPermission = Permissions.CREATE_PERSONAL_ACCESS_TOKENS;
+        return List.of(
+                Route.post("users.generatePersonalAccessToken", tokenPermission, true,
+                        TokenBodies::generate, new GenerateToken(tokens, settings)),
+                Route.post("users.regeneratePersonalAccessToken", tokenPermission, true,
+                        TokenBodies::named, new RegenerateToken(tokens, settings)),
+                Route.post("users.removePersonalAccessToken", tokenPermission, true,
+                        TokenBodies::named, new RemoveToken()),
+                Route.get("users.getPersonalAccessTokens", tokenPermission, false, new ListTokens()));
+    }
+
+    /** What Lambda runs: configured from environment variables, with SnapStart priming registered. */
+    public static CompositionRoot fromEnvironment() {
+        CompositionRoot root = build(Settings.fromEnvironment(), AwsEnvironment.fromEnvironment(),
+                Clock.systemUTC(), RequestLog.toStandardOut());
+        // SnapStart runs the priming before the snapshot and refreshes after each restore;
+        // without CRaC (local runs, on-demand Lambda) registering does nothing.
+        root.priming = new Priming(root);
+        Core.getGlobalContext().register(root.priming);
+        return root;
+    }
+
+    /** Real SDK clients against {@code aws}; used by Lambda, the local stack and the tests. */
+    public static CompositionRoot build(Settings settings, AwsEnvironment aws, Clock clock, RequestLog log) {
+        AwsCallCounter calls = new AwsCallCounter();
+        SdkHttpClient http = AwsClients.httpClient();
+        UserStore store = new DynamoDbUserStore(AwsClients.dynamoDb(aws, http, calls),
+                settings.usersTable(), settings.permissionsTable());
+        CodeMailer mailer = new LazyCodeMailer(
+                () -> new SesCodeMailer(AwsClients.ses(aws, http, calls), settings.senderAddress()));
+        return new CompositionRoot(settings, store, mailer, clock, log, calls);
+    }
+
+    public Settings settings() {
+        return settings;
+    }
+
+    public UserStore store() {
+        return store;
+    }
+
+    public CodeMailer mailer() {
+        return mailer;
+    }
+
+    public Clock clock() {
+        return clock;
+    }
+
+    /** The AWS calls of the current request, per thread. */
+    public AwsCallCounter calls() {
+        return calls;
+    }
+
+    /** The generator behind tokens and email codes (renewed after a SnapStart restore). */
+    public RandomSource random() {
+        return random;
+    }
+
+    public TokenGenerator tokens() {
+        return tokens;
+    }
+
+    public TotpCodes totpCodes() {
+        return totpCodes;
+    }
+
+    public Pipeline pipeline() {
+        return pipeline;
+    }
+}

@@ -1,0 +1,95 @@
+package dev.rcpat.domain;
+
+import java.util.Map;
+
+/**
+ * Why a request is not served, in Rocket.Chat's terms: the kind of answer, and for a rejection
+ * its {@code errorType}, reason and details. The use cases throw it; the HTTP adapter alone turns
+ * it into a status and a body (docs/compatibility.md, "Errors").
+ */
+public final class Refusal extends Exception {
+
+    public enum Kind {
+        /** No valid credentials. */
+        NOT_LOGGED_IN,
+        /** Rocket.Chat's {@code error-unauthorized}: the caller lacks a permission the route requires. */
+        FORBIDDEN,
+        /** A plain message without an error type. */
+        FAILURE,
+        /** A domain error: {@code errorType}, reason and optional details. */
+        REJECTED,
+        /** Ours: a concurrent change that no rule explains; the caller may try again. */
+        CONFLICT,
+        /** Ours: the request body is over the size limit. */
+        TOO_LARGE,
+        /** Ours: a dependency (DynamoDB, SES) failed. */
+        UNAVAILABLE
+    }
+
+    public static final String INVALID_PARAMS = "invalid-params";
+
+    private final Kind kind;
+    private final String errorType;
+    private final String reason;
+    private final Map<String, Object> details;
+
+    private Refusal(Kind kind, String errorType, String reason, Map<String, Object> details, Throwable cause) {
+        super(errorType != null ? errorType : kind.name(), cause, false, false);
+        this.kind = kind;
+        this.errorType = errorType;
+        this.reason = reason;
+        this.details = details == null ? Map.of() : details;
+    }
+
+    public static Refusal notLoggedIn() {
+        return new Refusal(Kind.NOT_LOGGED_IN, "unauthorized", "You must be logged in to do this.", null, null);
+    }
+
+    public static Refusal forbidden() {
+        return new Refusal(Kind.FORBIDDEN, "error-unauthorized",
+                "User does not have the permissions required for this action", null, null);
+    }
+
+    public static Refusal failure(String message) {
+        return new Refusal(Kind.FAILURE, null, message, null, null);
+    }
+
+    public static Refusal rejected(String errorType, String reason, Map<String, Object> details) {
+        return new Refusal(Kind.REJECTED, errorType, reason, details, null);
+    }
+
+    public static Refusal invalidParams(String what) {
+        return rejected(INVALID_PARAMS, what, null);
+    }
+
+    public static Refusal conflict() {
+        return new Refusal(Kind.CONFLICT, "error-conflict", "The request conflicted with a concurrent change, try again",
+                null, null);
+    }
+
+    public static Refusal tooLarge(int limitBytes) {
+        return new Refusal(Kind.TOO_LARGE, "error-payload-too-large",
+                "The request body is larger than " + limitBytes + " bytes", null, null);
+    }
+
+    public static Refusal unavailable(String message, Throwable cause) {
+        return new Refusal(Kind.UNAVAILABLE, "error-service-unavailable", message, null, cause);
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    /** Null for {@link Kind#FAILURE}. */
+    public String errorType() {
+        return errorType;
+    }
+
+    public String reason() {
+        return reason;
+    }
+
+    public Map<String, Object> details() {
+        return details;
+    }
+}

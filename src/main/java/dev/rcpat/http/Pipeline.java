@@ -1,0 +1,155 @@
+package dev.rcpat.http;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.rcpat.auth.Authenticator;
+import dev.rcpat.aws.AwsCallCounter;
+import dev.rcpat.core.AuthenticatedRequest;
+import dev.rcpat.core.Outcome;
+import dev.rcpat.core.OutcomeWriter;
+import dev.rcpat.domain.Refusal;
+import dev.rcpat.domain.StoredToken;
+import dev.rcpat.domain.User;
+import dev.rcpat.log.RequestLog;
+import dev.rcpat.store.StoreUnavailableException;
+import dev.rcpat.store.UserStore;
+import dev.rcpat.twofactor.TwoFactorCheck;
+import dev.rcpat.twofactor.TwoFactorPass;
+import dev.rcpat.twofactor.TwoFactorRequest;
+
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The HTTP adapter every endpoint shares (docs/compatibility.md, "Request pipeline"): route, body
+ * size, authentication, body syntax, two-factor (where the route requires it), the body's fields,
+ * then the endpoint and the write of what it decided. It renders every outcome with Rocket.Chat's
+ * shapes, turns dependency failures and bugs into 503, and writes the one log line of the request.
+ */
+public final class Pipeline {
+
+    public static final String USER_ID_HEADER = "X-User-Id";
+    public static final String AUTH_TOKEN_HEADER = "X-Auth-Token";
+    public static final String TWO_FACTOR_CODE_HEADER = "x-2fa-code";
+    public static final String TWO_FACTOR_METHOD_HEADER = "x-2fa-method";
+
+    private final Map<String, Route<?>> routes = new LinkedHashMap<>();
+    private final UserStore store;
+    private final Authenticator authenticator;
+    private final TwoFactorCheck twoFactor;
+    private final OutcomeWriter writer;
+    private final Clock clock;
+    private final RequestLog log;
+    private final AwsCallCounter calls;
+
+    public Pipeline(List<Route<?>> routes, UserStore store, Authenticator authenticator, TwoFactorCheck twoFactor,
+                    OutcomeWriter writer, Clock clock, RequestLog log, AwsCallCounter calls) {
+        for (Route<?> route : routes) {
+            if (this.routes.put(route.key(), route) != null) {
+                throw new IllegalArgumentException("route declared twice: " + route.key());
+            }
+        }
+        this.store = store;
+        this.authenticator = authenticator;
+        this.twoFactor = twoFactor;
+        this.writer = writer;
+        this.clock = clock;
+        this.log = log;
+        this.calls = calls;
+    }
+
+    /** The routes, in the order declared. */
+    public List<Route<?>> routes() {
+        return List.copyOf(routes.values());
+    }
+
+    public APIGatewayProxyResponseEvent handle(APIGatewayProxyRequestEvent invocation) {
+        long started = System.nanoTime();
+        calls.reset();
+        // Lambda hands a null event to a function invoked with the payload null: an empty request.
+        APIGatewayProxyRequestEvent event = invocation != null ? invocation : new APIGatewayProxyRequestEvent();
+        ApiRequest request = new ApiRequest(event);
+        Route<?> route = routes.get(Route.key(String.valueOf(request.httpMethod()), String.valueOf(request.resource())));
+        String userId = null;
+        String errorType = null;
+        String cause = null;
+        Responses.Answer answer;
+        if (route == null) {
+            answer = Responses.notFound();
+            errorType = "not-found";
+        } else {
+            try {
+                request.checkBodySize();
+                AuthenticatedRequest caller = authenticate(route, request);
+                userId = caller.user().id();
+                answer = Responses.success(run(route, request, caller));
+            } catch (Refusal refusal) {
+                answer = Responses.refused(refusal);
+                errorType = refusal.errorType();
+                if (refusal.getCause() != null) {
+                    cause = refusal.getCause().getClass().getSimpleName();
+                }
+            } catch (StoreUnavailableException e) {
+                answer = Responses.refused(Refusal.unavailable("The token store is unavailable, try again later", e));
+                errorType = "error-service-unavailable";
+                cause = e.getCause() == null ? e.getClass().getSimpleName() : e.getCause().getClass().getSimpleName();
+            } catch (RuntimeException | StackOverflowError e) {
+                // A bug must not become a crashed invocation (API Gateway's 502) nor leak a trace.
+                // Other Errors (OutOfMemoryError) are left to Lambda, which replaces the environment.
+                answer = Responses.refused(Refusal.unavailable(
+                        "The service could not complete the request, try again later", e));
+                errorType = "error-service-unavailable";
+                cause = e.getClass().getName();
+            }
+        }
+        long latencyMs = (System.nanoTime() - started) / 1_000_000;
+        log.request(new RequestLog.Request(route == null ? request.resource() : route.name(), request.httpMethod(),
+                answer.status(), latencyMs, userId, errorType, calls.calls(AwsCallCounter.Service.DYNAMODB),
+                calls.calls(AwsCallCounter.Service.SES), request.requestId(), cause));
+        return answer.toEvent();
+    }
+
+    private AuthenticatedRequest authenticate(Route<?> route, ApiRequest request)
+            throws Refusal, StoreUnavailableException {
+        String userId = request.header(USER_ID_HEADER);
+        String token = request.header(AUTH_TOKEN_HEADER);
+        if (userId == null || token == null) {
+            throw Refusal.notLoggedIn();
+        }
+        List<String> permissions = route.permission() == null ? List.of() : List.of(route.permission());
+        UserStore.Snapshot snapshot = store.load(userId, permissions);
+        long now = clock.millis();
+        StoredToken used = authenticator.authenticate(snapshot.user(), token, now);
+        User user = snapshot.user().orElseThrow();
+        boolean permitted = route.permission() == null || snapshot.holds(route.permission());
+        return new AuthenticatedRequest(user, used, permitted, now, request.client());
+    }
+
+    private <I> Map<String, Object> run(Route<I> route, ApiRequest request, AuthenticatedRequest caller)
+            throws Refusal, StoreUnavailableException {
+        boolean changeAttempted = false;
+        try {
+            ObjectNode fields = request.bodyObject(); // malformed bodies are refused before anything is challenged
+            TwoFactorPass pass = TwoFactorPass.NOT_REQUIRED;
+            if (route.requiresTwoFactor()) {
+                pass = twoFactor.verify(new TwoFactorRequest(caller.user(), caller.token(),
+                        request.header(TWO_FACTOR_CODE_HEADER), request.header(TWO_FACTOR_METHOD_HEADER),
+                        caller.now(), caller.client().fingerprint()));
+            }
+            I input = route.input().read(new RequestBody(fields, request.isFormEncoded()));
+            Outcome outcome = route.endpoint().handle(caller, input);
+            if (outcome instanceof Outcome.Change change) {
+                changeAttempted = true;
+                return writer.write(caller, pass, change);
+            }
+            return outcome.body();
+        } finally {
+            if (!changeAttempted) {
+                writer.recordUse(caller);
+            }
+        }
+    }
+}

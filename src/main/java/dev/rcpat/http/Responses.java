@@ -1,0 +1,86 @@
+package dev.rcpat.http;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
+import dev.rcpat.domain.Refusal;
+import dev.rcpat.json.JsonCodec;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Every answer's status, headers and body, in Rocket.Chat's exact shapes (docs/compatibility.md,
+ * "Responses and errors"). The one place where refusals become HTTP.
+ */
+public final class Responses {
+
+    /**
+     * Rocket.Chat's JSON headers, and ours: a response holding a token must never sit in a cache,
+     * nor be read as anything but JSON.
+     */
+    public static final Map<String, String> HEADERS = Map.of(
+            "Content-Type", "application/json",
+            "Cache-Control", "no-store",
+            "Pragma", "no-cache",
+            "X-Content-Type-Options", "nosniff");
+
+    /** A status and the body to send with it. */
+    public record Answer(int status, Map<String, Object> body) {
+
+        public APIGatewayProxyResponseEvent toEvent() {
+            return new APIGatewayProxyResponseEvent()
+                    .withStatusCode(status)
+                    .withHeaders(HEADERS)
+                    .withBody(JsonCodec.write(body));
+        }
+    }
+
+    private Responses() { }
+
+    public static Answer success(Map<String, Object> result) {
+        Map<String, Object> body = new LinkedHashMap<>(result);
+        body.put("success", true);
+        return new Answer(200, body);
+    }
+
+    public static Answer notFound() {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("success", false);
+        body.put("error", "Resource not found");
+        return new Answer(404, body);
+    }
+
+    public static Answer refused(Refusal refusal) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("success", false);
+        return switch (refusal.kind()) {
+            case NOT_LOGGED_IN -> {
+                body.put("error", refusal.reason());
+                body.put("status", "error");
+                body.put("message", refusal.reason());
+                yield new Answer(401, body);
+            }
+            case FORBIDDEN -> {
+                body.put("error", refusal.reason() + " [" + refusal.errorType() + "]");
+                yield new Answer(403, body);
+            }
+            case FAILURE -> {
+                body.put("error", refusal.reason());
+                yield new Answer(400, body);
+            }
+            case REJECTED -> new Answer(400, withErrorType(body, refusal));
+            case CONFLICT -> new Answer(409, withErrorType(body, refusal));
+            case TOO_LARGE -> new Answer(413, withErrorType(body, refusal));
+            case UNAVAILABLE -> new Answer(503, withErrorType(body, refusal));
+        };
+    }
+
+    /** {"success":false,"error":"R [E]","errorType":"E","details":D}; details left out when empty. */
+    private static Map<String, Object> withErrorType(Map<String, Object> body, Refusal refusal) {
+        body.put("error", refusal.reason() + " [" + refusal.errorType() + "]");
+        body.put("errorType", refusal.errorType());
+        if (!refusal.details().isEmpty()) {
+            body.put("details", refusal.details());
+        }
+        return body;
+    }
+}

@@ -1,0 +1,39 @@
+package dev.rcpat.auth;
+
+import at.favre.lib.crypto.bcrypt.BCrypt;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Locale;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Meteor's password format and the digest check the password fallback uses. */
+class PasswordsTest {
+
+    @Test
+    void passwordFallbackTakesTheHexDigestInEitherCase() {
+        String digest = Secrets.sha256Hex("correct horse");
+        String meteor = BCrypt.withDefaults().hashToString(10, digest.toCharArray());
+        String node = BCrypt.with(BCrypt.Version.VERSION_2B).hashToString(10, digest.toCharArray());
+        for (String stored : List.of(meteor, node)) {
+            assertTrue(Passwords.matchesDigest(digest, stored));
+            assertTrue(Passwords.matchesDigest(digest.toUpperCase(Locale.ROOT), stored));
+            assertFalse(Passwords.matchesDigest(Secrets.sha256Hex("wrong horse"), stored));
+            assertFalse(Passwords.matchesDigest("correct horse", stored), "the plaintext is not the code");
+            assertFalse(Passwords.matchesDigest(digest.substring(1), stored));
+            assertFalse(Passwords.matchesDigest(digest.substring(1) + "g", stored));
+        }
+        assertFalse(Passwords.matchesDigest(digest, null));
+        assertFalse(Passwords.matchesDigest(digest, "garbage"));
+    }
+
+    @Test
+    void theStoredFormIsBcryptOfTheHexDigest() {
+        String stored = Passwords.hash("correct horse");
+        assertTrue(stored.startsWith("$2a$10$"), stored);
+        assertTrue(Passwords.matchesDigest(Secrets.sha256Hex("correct horse"), stored));
+        assertFalse(Passwords.matchesDigest(Secrets.sha256Hex("correct horse "), stored));
+    }
+}
