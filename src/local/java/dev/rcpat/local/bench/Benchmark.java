@@ -182,6 +182,23 @@ public final class Benchmark {
             }
             String coldUser = totp ? "TOTP user (x-2fa-code)" : "user without two-factor method";
 
+            // SnapStart: init, the priming as it runs before the snapshot, then the first request.
+            List<Map<String, Double>> primed = new ArrayList<>();
+            for (int i = 0; i < Math.max(5, runs / 2); i++) {
+                Map<String, Double> r;
+                if (totp) {
+                    UserAdmin.Created u = admin.createUser(UserAdmin.NewUser.named("bench-primed-" + i + "-"
+                            + UserAdmin.newUserId()).withTotp());
+                    r = cold(HANDLER, u.userId(), admin.createLoginToken(u.userId()), "primed-" + i,
+                            totpCode(u.totpSecret()), null, true);
+                } else {
+                    r = cold(HANDLER, plainUser.userId(), plainToken, "primed-" + i, null, null, true);
+                }
+                primed.add(r);
+                System.out.printf("  primed %2d: priming %6.1f ms, then first invocation %6.1f ms, status %d%n", i,
+                        r.get("primeMs"), r.get("invokeMs"), r.get("status").intValue());
+            }
+
             // Classes loaded: one more run of each with -Xlog:class+load.
             UserAdmin.Created classUser = totp
                     ? admin.createUser(UserAdmin.NewUser.named("bench-totp-classes-" + UserAdmin.newUserId()).withTotp())
@@ -201,7 +218,7 @@ public final class Benchmark {
             Map<String, Double> warmOurs = warm.get(0);
             Map<String, Double> warmFloor = warm.get(1);
 
-            Report report = new Report(runs, warmup, requests, coldUser, ours, floor, oursClasses, floorClasses,
+            Report report = new Report(runs, warmup, requests, coldUser, ours, floor, primed, oursClasses, floorClasses,
                     warmOurs, warmFloor, Files.size(zip), (System.nanoTime() - started) / 1_000_000_000.0);
             String table = markdownOf(report);
             System.out.println();
@@ -226,6 +243,11 @@ public final class Benchmark {
 
     private Map<String, Double> cold(String handler, String userId, String token, String name, String totp, Path classLog)
             throws IOException, InterruptedException {
+        return cold(handler, userId, token, name, totp, classLog, false);
+    }
+
+    private Map<String, Double> cold(String handler, String userId, String token, String name, String totp, Path classLog,
+                                     boolean primed) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>();
         cmd.add(javaBinary());
         lambdaJvmFlags().stream()
@@ -242,6 +264,9 @@ public final class Benchmark {
         env.put("BENCH_USER", userId);
         env.put("BENCH_TOKEN", token);
         env.put("BENCH_NAME", name);
+        if (primed) {
+            env.put("BENCH_PRIME", "1");
+        }
         if (totp != null) {
             env.put("BENCH_TOTP", totp);
         }
@@ -439,7 +464,7 @@ public final class Benchmark {
 
     private record Report(int runs, int warmup, int requests, String coldUser,
                           List<Map<String, Double>> ours, List<Map<String, Double>> floor,
-                          Map<String, Double> oursClasses, Map<String, Double> floorClasses,
+                          List<Map<String, Double>> primed, Map<String, Double> oursClasses, Map<String, Double> floorClasses,
                           Map<String, Double> warmOurs, Map<String, Double> warmFloor, long zipBytes,
                           double seconds) {
     }
@@ -485,6 +510,11 @@ public final class Benchmark {
         row(sb, "warm p50", p50, r.warmFloor.get("p50"), "ms", "≤ 1.3 × floor", p50 <= 1.3 * r.warmFloor.get("p50"));
         row(sb, "warm p95", r.warmOurs.get("p95"), r.warmFloor.get("p95"), "ms", "", null);
         row(sb, "warm p99", p99, r.warmFloor.get("p99"), "ms", "≤ 2 × floor", p99 <= 2 * r.warmFloor.get("p99"));
+        double afterPriming = median(r.primed, "invokeMs");
+        row(sb, "SnapStart model: priming run (before the snapshot), median", median(r.primed, "primeMs"), Double.NaN,
+                "ms", "", null);
+        row(sb, "SnapStart model: first invocation after priming, median", afterPriming, Double.NaN, "ms",
+                "≤ 3 × warm p50", afterPriming <= 3 * p50);
         boolean exactlyTwo = r.warmOurs.get("minCalls") == 2 && r.warmOurs.get("maxCalls") == 2;
         sb.append("| warm DynamoDB calls per request (min–max) | ")
                 .append(fmt(r.warmOurs.get("minCalls"))).append("–").append(fmt(r.warmOurs.get("maxCalls"))).append(" | ")

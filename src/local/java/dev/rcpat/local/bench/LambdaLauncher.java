@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import dev.rcpat.CompositionRoot;
+import dev.rcpat.Priming;
 import dev.rcpat.aws.AwsCallCounter;
 import dev.rcpat.entrypoints.ApiHandler;
 
@@ -23,7 +24,8 @@ import java.util.Map;
  * {@code BENCH key=value ...} for the parent.
  *
  * <pre>
- * cold: LambdaLauncher cold HANDLER_CLASS           (env BENCH_USER, BENCH_TOKEN, BENCH_NAME, [BENCH_TOTP])
+ * cold: LambdaLauncher cold HANDLER_CLASS           (env BENCH_USER, BENCH_TOKEN, BENCH_NAME, [BENCH_TOTP],
+ *       [BENCH_PRIME=1: run the SnapStart priming between init and the request])
  * warm: LambdaLauncher warm HANDLER_CLASS USERS_FILE [HANDLER_CLASS USERS_FILE ...] WARMUP COUNT
  *       (USERS_FILE: "userId token" per line; figures prefixed 0., 1., ... per handler)
  * </pre>
@@ -56,6 +58,12 @@ public final class LambdaLauncher {
         Launched launched = launch(handlerClass);
         RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> handler = launched.handler();
         long t1 = System.nanoTime();
+        // What SnapStart runs before the snapshot; the request after it models the first one after a restore.
+        long primeNanos = 0;
+        if ("1".equals(System.getenv("BENCH_PRIME"))) {
+            launched.prime().run();
+            primeNanos = System.nanoTime() - t1;
+        }
         long classesAfterInit = loadedClasses(classLog);
         APIGatewayProxyRequestEvent event = event(System.getenv("BENCH_USER"), System.getenv("BENCH_TOKEN"),
                 System.getenv("BENCH_NAME"), System.getenv("BENCH_TOTP"));
@@ -64,7 +72,7 @@ public final class LambdaLauncher {
         long t3 = System.nanoTime();
         int calls = launched.calls().calls(AwsCallCounter.Service.DYNAMODB);
         long classesAfterInvoke = loadedClasses(classLog);
-        System.out.println("BENCH initMs=" + ms(t1 - t0) + " invokeMs=" + ms(t3 - t2)
+        System.out.println("BENCH initMs=" + ms(t1 - t0) + " primeMs=" + ms(primeNanos) + " invokeMs=" + ms(t3 - t2)
                 + " status=" + response.getStatusCode() + " dynamodbCalls=" + calls
                 + " vmHwmKb=" + vmHwmKb() + " cpuMs=" + cpuMs()
                 + " classesAtMain=" + classesAtMain + " classesInit=" + (classesAfterInit - classesAtMain)
@@ -133,7 +141,7 @@ public final class LambdaLauncher {
 
     /** A handler as Lambda would have built it, and the counter of its AWS calls. */
     record Launched(RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> handler,
-                    AwsCallCounter calls) { }
+                    AwsCallCounter calls, Runnable prime) { }
 
     /**
      * Builds the handler exactly as its no-arg constructor would (for ours: the composition root
@@ -142,11 +150,11 @@ public final class LambdaLauncher {
     static Launched launch(String className) {
         if (className.equals(ApiHandler.class.getName())) {
             CompositionRoot root = CompositionRoot.fromEnvironment();
-            return new Launched(new ApiHandler(root), root.calls());
+            return new Launched(new ApiHandler(root), root.calls(), new Priming(root)::prime);
         }
         if (className.equals(FloorFunction.class.getName())) {
             FloorFunction floor = new FloorFunction();
-            return new Launched(floor, floor.calls());
+            return new Launched(floor, floor.calls(), () -> { });
         }
         throw new IllegalArgumentException("unknown handler " + className);
     }
