@@ -31,7 +31,7 @@ record AdminTarget(UserAdmin admin, String description) {
             return aws(args);
         }
         for (String o : AWS_OPTIONS) {
-            if (args.has(o)) {
+            if (args.flag(o)) {
                 throw CliException.usage("--" + o + " only applies with --aws");
             }
         }

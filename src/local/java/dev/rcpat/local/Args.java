@@ -74,10 +74,6 @@ final class Args {
         return values.containsKey(name);
     }
 
-    boolean has(String name) {
-        return values.containsKey(name);
-    }
-
     int port(String name, int dflt) throws CliException {
         String v = value(name);
         if (v == null) {

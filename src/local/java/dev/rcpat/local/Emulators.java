@@ -113,10 +113,6 @@ public final class Emulators implements AutoCloseable {
         return sesEndpoint;
     }
 
-    public List<Long> pids() {
-        return processes.stream().map(Process::pid).toList();
-    }
-
     @Override
     public void close() {
         for (Process p : processes) {

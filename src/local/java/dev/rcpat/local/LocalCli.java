@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent
 import com.amazonaws.services.lambda.runtime.tests.EventLoader;
 import dev.rcpat.CompositionRoot;
 import dev.rcpat.json.JsonCodec;
+import dev.rcpat.local.bench.Benchmark;
 import dev.rcpat.aws.AwsEnvironment;
 import dev.rcpat.config.Settings;
 import dev.rcpat.domain.User;
@@ -15,7 +16,6 @@ import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.lang.reflect.InvocationTargetException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -32,7 +32,7 @@ import java.util.function.Consumer;
 /**
  * {@code bin/local}: runs the service on this machine (emulators, tables, real handlers behind a
  * local HTTP server) and administers users, tokens and permissions, locally or on AWS.
- * The subcommands and flags are a contract (issue 4); see {@link #USAGE}.
+ * The subcommands and flags are a contract that the README documents; see {@link #USAGE}.
  */
 public final class LocalCli {
 
@@ -416,20 +416,7 @@ public final class LocalCli {
     }
 
     private int bench(List<String> argv) throws Exception {
-        Class<?> benchmark;
-        try {
-            benchmark = Class.forName("dev.rcpat.local.bench.Benchmark");
-        } catch (ClassNotFoundException e) {
-            throw new CliException("bench: the benchmark (dev.rcpat.local.bench.Benchmark) is not in this build yet");
-        }
-        try {
-            benchmark.getMethod("main", String[].class).invoke(null, (Object) argv.toArray(String[]::new));
-        } catch (InvocationTargetException e) {
-            if (e.getCause() instanceof Exception cause) {
-                throw cause;
-            }
-            throw e;
-        }
+        Benchmark.main(argv.toArray(String[]::new));
         return 0;
     }
 

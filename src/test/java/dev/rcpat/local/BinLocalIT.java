@@ -201,7 +201,7 @@ class BinLocalIT {
         assertReply(401, UNAUTHORIZED, post(GENERATE, auth(offLogin[0], offLogin[1]), "{\"tokenName\":\"x\"}"));
     }
 
-    // ---- users and two-factor over HTTP (the two-factor cases need issue 3's TwoFactorCheck) ----
+    // ---- users and two-factor over HTTP ----
 
     @Test
     void passwordUserIsChallengedThenGeneratesWithTheDigest() throws Exception {

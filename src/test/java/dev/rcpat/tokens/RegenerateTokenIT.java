@@ -206,7 +206,8 @@ class RegenerateTokenIT {
         String ordinary = api.seedToken(pwUserId, "ordinary", false, clock.millis());
         String storedBefore = storedHash(pwUserId, "ordinary");
         Api.Response r = api.regenerate(auth(pwUserId, ordinary), body("ordinary"));
-        assertNotEquals(200, r.status(), r.raw());
+        assertStatusAndBody(400, "{\"success\":false,\"error\":\"TOTP Required [totp-required]\",\"errorType\":\"totp-required\","
+                + "\"details\":{\"method\":\"password\",\"codeGenerated\":false,\"availableMethods\":[]}}", r);
         assertEquals(storedBefore, storedHash(pwUserId, "ordinary"));
         assertTrue(api.authenticates(pwUserId, ordinary));
     }

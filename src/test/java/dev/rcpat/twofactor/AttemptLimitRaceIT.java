@@ -26,8 +26,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
-import static dev.rcpat.twofactor.Rig.assertAnswer;
-import static dev.rcpat.twofactor.Rig.challenge;
+import static dev.rcpat.twofactor.TwoFactorClient.assertAnswer;
+import static dev.rcpat.twofactor.TwoFactorClient.challenge;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -43,14 +43,13 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 class AttemptLimitRaceIT {
 
     static final TestStack stack = TestStack.get();
-    static final String TOTP_ONLY = "{\"method\":\"totp\",\"codeGenerated\":false,\"availableMethods\":[\"totp\"]}";
     static final Map<String, String> NO_REMEMBER = Map.of(Settings.REMEMBER_FOR_SECONDS, "0");
 
     final MutableClock clock = MutableClock.midStep();
 
     /** CompositionRoot whose store runs {@code meanwhile} once, just before the first write that spends a code. */
-    Rig rigWithConcurrentWrites(Function<User, List<UserWrite>> meanwhile) {
-        return new Rig(stack.services(NO_REMEMBER, clock, real -> new ForwardingUserStore(real) {
+    TwoFactorClient rigWithConcurrentWrites(Function<User, List<UserWrite>> meanwhile) {
+        return new TwoFactorClient(stack.services(NO_REMEMBER, clock, real -> new ForwardingUserStore(real) {
             boolean done;
 
             @Override
@@ -95,9 +94,9 @@ class AttemptLimitRaceIT {
     @Test
     void aRightTotpCodeIsRefusedWhenConcurrentWrongGuessesLockedTotpMeanwhile() {
         Login user = totpUser();
-        Rig rig = rigWithConcurrentWrites(u -> fiveWrongTotpGuesses(u.id(), clock.millis(), true));
+        TwoFactorClient rig = rigWithConcurrentWrites(u -> fiveWrongTotpGuesses(u.id(), clock.millis(), true));
         Api.Response r = rig.generate(user.userId(), user.token(), currentCode(user), "{\"tokenName\":\"t\"}");
-        assertAnswer(400, challenge("totp-max-attempts", TOTP_ONLY), r);
+        assertAnswer(400, challenge("totp-max-attempts", TwoFactorClient.TOTP_ONLY), r);
         assertEquals(Map.of(), item(user).get("personalAccessTokens").m());
         assertNull(item(user).get("totp").m().get("lastUsedStep"), "the step was not spent");
     }
@@ -105,18 +104,18 @@ class AttemptLimitRaceIT {
     @Test
     void aRightTotpCodeIsRefusedWhenConcurrentWrongGuessesReachedTheLimitBeforeTheLockWasWritten() {
         Login user = totpUser();
-        Rig rig = rigWithConcurrentWrites(u -> fiveWrongTotpGuesses(u.id(), clock.millis(), false));
+        TwoFactorClient rig = rigWithConcurrentWrites(u -> fiveWrongTotpGuesses(u.id(), clock.millis(), false));
         Api.Response r = rig.generate(user.userId(), user.token(), currentCode(user), "{\"tokenName\":\"t\"}");
-        assertAnswer(400, challenge("totp-max-attempts", TOTP_ONLY), r);
+        assertAnswer(400, challenge("totp-max-attempts", TwoFactorClient.TOTP_ONLY), r);
         assertEquals(Map.of(), item(user).get("personalAccessTokens").m());
     }
 
     @Test
     void aBackupCodeIsRefusedWhenConcurrentWrongGuessesLockedTotpMeanwhile() {
         Login user = totpUser();
-        Rig rig = rigWithConcurrentWrites(u -> fiveWrongTotpGuesses(u.id(), clock.millis(), true));
+        TwoFactorClient rig = rigWithConcurrentWrites(u -> fiveWrongTotpGuesses(u.id(), clock.millis(), true));
         Api.Response r = rig.generate(user.userId(), user.token(), user.user().backupCodes().get(0), "{\"tokenName\":\"t\"}");
-        assertAnswer(400, challenge("totp-max-attempts", TOTP_ONLY), r);
+        assertAnswer(400, challenge("totp-max-attempts", TwoFactorClient.TOTP_ONLY), r);
         assertEquals(12, item(user).get("totp").m().get("hashedBackup").l().size(), "the backup code was not spent");
         assertEquals(Map.of(), item(user).get("personalAccessTokens").m());
     }
@@ -131,12 +130,12 @@ class AttemptLimitRaceIT {
         for (UserWrite w : fiveWrongTotpGuesses(user.userId(), clock.millis(), false)) {
             stack.services().store().apply(w);
         }
-        Rig rig = new Rig(stack.services(NO_REMEMBER, clock));
-        assertAnswer(400, challenge("totp-max-attempts", TOTP_ONLY),
+        TwoFactorClient rig = new TwoFactorClient(stack.services(NO_REMEMBER, clock));
+        assertAnswer(400, challenge("totp-max-attempts", TwoFactorClient.TOTP_ONLY),
                 rig.generate(user.userId(), user.token(), currentCode(user), "{\"tokenName\":\"t\"}"));
         assertEquals(String.valueOf(clock.millis() + 300_000), item(user).get("totp").m().get("lockedUntil").n());
         clock.advance(java.time.Duration.ofSeconds(300));
-        Rig.assertToken(rig.generate(user.userId(), user.token(), currentCode(user), "{\"tokenName\":\"t\"}"));
+        TwoFactorClient.assertToken(rig.generate(user.userId(), user.token(), currentCode(user), "{\"tokenName\":\"t\"}"));
     }
 
     @Test
@@ -144,7 +143,7 @@ class AttemptLimitRaceIT {
         String id = UserAdmin.newUserId().toLowerCase();
         String address = "race-" + id + "@rcpat.test";
         Login user = stack.login(UserAdmin.NewUser.named("race-mail-" + id).email(address, true).withEmail2fa());
-        Rig rig = rigWithConcurrentWrites(u -> {
+        TwoFactorClient rig = rigWithConcurrentWrites(u -> {
             List<UserWrite> writes = new ArrayList<>();
             for (int i = 0; i < 5; i++) {
                 writes.add(new UserWrite(u.id()).add(new UserWrite.CountFailedEmailCode(u.emailCode().hash())));
@@ -156,7 +155,7 @@ class AttemptLimitRaceIT {
         assertAnswer(400, challenge("totp-required", details),
                 rig.generate(user.userId(), user.token(), null, "{\"tokenName\":\"ask\"}"));
         List<SesMailbox.Mail> mails = stack.mailbox().to(address);
-        String code = Rig.shownCode(mails.get(mails.size() - 1));
+        String code = TwoFactorClient.shownCode(mails.get(mails.size() - 1));
 
         Api.Response r = rig.generate(user.userId(), user.token(), code, "{\"tokenName\":\"t\"}");
         assertAnswer(400, challenge("totp-max-attempts", details.replace("\"codeGenerated\":true", "\"codeGenerated\":false")), r);

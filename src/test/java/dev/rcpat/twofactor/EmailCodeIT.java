@@ -27,9 +27,9 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
 
-import static dev.rcpat.twofactor.Rig.assertAnswer;
-import static dev.rcpat.twofactor.Rig.assertToken;
-import static dev.rcpat.twofactor.Rig.challenge;
+import static dev.rcpat.twofactor.TwoFactorClient.assertAnswer;
+import static dev.rcpat.twofactor.TwoFactorClient.assertToken;
+import static dev.rcpat.twofactor.TwoFactorClient.challenge;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -51,7 +51,7 @@ class EmailCodeIT {
     static final DateTimeFormatter JS_ISO = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
 
     final MutableClock clock = MutableClock.midStep();
-    final Rig rig = new Rig(stack.services(NO_REMEMBER, clock));
+    final TwoFactorClient rig = new TwoFactorClient(stack.services(NO_REMEMBER, clock));
 
     String username;
     String verified1;
@@ -93,14 +93,14 @@ class EmailCodeIT {
         assertAnswer(400, challenge("totp-required", details(true, null)), generate(null, "ask"));
         List<SesMailbox.Mail> mails = mailbox.to(verified1);
         assertEquals(mailsBefore + 1, mails.size());
-        return Rig.shownCode(mails.get(mails.size() - 1));
+        return TwoFactorClient.shownCode(mails.get(mails.size() - 1));
     }
 
     @Test
     void aCodeIsMailedToEveryVerifiedAddressAndWorksOnce() {
         Api.Response first = generate(null, "t");
         assertAnswer(400, challenge("totp-required", details(true, null)), first);
-        JsonNode line = Rig.lastRequestLine(user.userId());
+        JsonNode line = TwoFactorClient.lastRequestLine(user.userId());
         assertEquals(2, line.get("dynamodbCalls").asInt(), "the read and the write storing the code");
         assertEquals(2, line.get("sesCalls").asInt(), "one SendEmail per verified address");
 
@@ -133,7 +133,7 @@ class EmailCodeIT {
 
         Api.Response ok = generate(shown, "t");
         assertToken(ok);
-        line = Rig.lastRequestLine(user.userId());
+        line = TwoFactorClient.lastRequestLine(user.userId());
         assertEquals(2, line.get("dynamodbCalls").asInt(), "one read, one write spending the code with the new token");
         assertEquals(0, line.get("sesCalls").asInt());
         assertNull(storedCode(), "the code is spent");
@@ -143,7 +143,7 @@ class EmailCodeIT {
     }
 
     static String shown(SesMailbox.Mail mail) {
-        return Rig.shownCode(mail);
+        return TwoFactorClient.shownCode(mail);
     }
 
     @Test
@@ -151,13 +151,13 @@ class EmailCodeIT {
         String address = "only-" + UserAdmin.newUserId().toLowerCase() + "@rcpat.test";
         Login single = stack.login(UserAdmin.NewUser.named("one-" + UserAdmin.newUserId()).email(address, true).withEmail2fa());
         assertEquals(400, rig.generate(single.userId(), single.token(), null, "{\"tokenName\":\"t\"}").status());
-        JsonNode line = Rig.lastRequestLine(single.userId());
+        JsonNode line = TwoFactorClient.lastRequestLine(single.userId());
         assertEquals("totp-required", line.get("errorType").asText());
         assertEquals(2, line.get("dynamodbCalls").asInt());
         assertEquals(1, line.get("sesCalls").asInt());
-        String code = Rig.shownCode(mailbox.to(address).get(0));
+        String code = TwoFactorClient.shownCode(mailbox.to(address).get(0));
         assertToken(rig.generate(single.userId(), single.token(), code, "{\"tokenName\":\"t\"}"));
-        line = Rig.lastRequestLine(single.userId());
+        line = TwoFactorClient.lastRequestLine(single.userId());
         assertEquals(2, line.get("dynamodbCalls").asInt());
         assertEquals(0, line.get("sesCalls").asInt());
     }
@@ -236,10 +236,10 @@ class EmailCodeIT {
         CompositionRoot noMail = CompositionRoot.build(Settings.from(stack.environment(NO_REMEMBER)),
                 AwsEnvironment.emulators(stack.emulators().dynamoDbEndpoint(), closed), clock,
                 new RequestLog(LogCapture::record));
-        Api.Response r = new Rig(noMail).generate(user.userId(), login, null, "{\"tokenName\":\"t\"}");
+        Api.Response r = new TwoFactorClient(noMail).generate(user.userId(), login, null, "{\"tokenName\":\"t\"}");
         assertAnswer(503, "{\"success\":false,\"error\":\"The email service is unavailable, try again later [error-service-unavailable]\","
                 + "\"errorType\":\"error-service-unavailable\"}", r);
-        assertEquals("SdkClientException", Rig.lastRequestLine(user.userId()).path("cause").asText(),
+        assertEquals("SdkClientException", TwoFactorClient.lastRequestLine(user.userId()).path("cause").asText(),
                 "the log line says which failure of the dependency it was");
         assertNull(storedCode(), "no code the user never received");
         assertEquals(0, mailbox.to(verified1).size());

@@ -26,10 +26,10 @@ class RoundTripsIT {
 
     final TestStack stack = TestStack.get();
     final MutableClock clock = MutableClock.midStep();
-    final Rig rig = new Rig(stack.services(Map.of(), clock));
+    final TwoFactorClient rig = new TwoFactorClient(stack.services(Map.of(), clock));
 
     void assertCalls(Login user, int dynamoDb, int ses) {
-        JsonNode line = Rig.lastRequestLine(user.userId());
+        JsonNode line = TwoFactorClient.lastRequestLine(user.userId());
         assertEquals(dynamoDb, line.get("dynamodbCalls").asInt(), line.toString());
         assertEquals(ses, line.get("sesCalls").asInt(), line.toString());
     }
@@ -38,7 +38,7 @@ class RoundTripsIT {
     void totpUser() {
         Login user = stack.login(UserAdmin.NewUser.named("rt-totp-" + UserAdmin.newUserId()).withTotp());
         String code = LogCapture.secret(AuthenticatorApp.code(user.totpSecret(), clock.millis()));
-        Rig.assertToken(rig.generate(user.userId(), user.token(), "totp", code, "{\"tokenName\":\"a\"}", Map.of()));
+        TwoFactorClient.assertToken(rig.generate(user.userId(), user.token(), "totp", code, "{\"tokenName\":\"a\"}", Map.of()));
         assertCalls(user, 2, 0);
     }
 
@@ -46,14 +46,14 @@ class RoundTripsIT {
     void passwordUser() {
         Login user = stack.login(UserAdmin.NewUser.named("rt-pw-" + UserAdmin.newUserId()).password(LogCapture.secret("rt password")));
         String digest = LogCapture.secret(Secrets.sha256Hex("rt password"));
-        Rig.assertToken(rig.generate(user.userId(), user.token(), "password", digest, "{\"tokenName\":\"a\"}", Map.of()));
+        TwoFactorClient.assertToken(rig.generate(user.userId(), user.token(), "password", digest, "{\"tokenName\":\"a\"}", Map.of()));
         assertCalls(user, 2, 0);
     }
 
     @Test
     void userWithoutAnyMethod() {
         Login user = stack.login(UserAdmin.NewUser.named("rt-none-" + UserAdmin.newUserId()));
-        Rig.assertToken(rig.generate(user.userId(), user.token(), null, "{\"tokenName\":\"a\"}"));
+        TwoFactorClient.assertToken(rig.generate(user.userId(), user.token(), null, "{\"tokenName\":\"a\"}"));
         assertCalls(user, 2, 0);
     }
 
@@ -63,9 +63,9 @@ class RoundTripsIT {
         String digest = LogCapture.secret(Secrets.sha256Hex("rt password"));
         Api.Response first = rig.generate(user.userId(), user.token(), "password", digest,
                 "{\"tokenName\":\"bypass\",\"bypassTwoFactor\":true}", Map.of());
-        Rig.assertToken(first);
+        TwoFactorClient.assertToken(first);
         // The bypass token's first use also records lastUsedAt: in the same write, not a third call.
-        Rig.assertToken(rig.generate(user.userId(), first.token(), null, "{\"tokenName\":\"b\"}"));
+        TwoFactorClient.assertToken(rig.generate(user.userId(), first.token(), null, "{\"tokenName\":\"b\"}"));
         assertCalls(user, 2, 0);
     }
 
@@ -76,8 +76,8 @@ class RoundTripsIT {
         Api.Response challenged = rig.generate(user.userId(), user.token(), null, "{\"tokenName\":\"a\"}");
         assertEquals("totp-required", challenged.body().path("errorType").asText(), challenged.raw());
         assertCalls(user, 2, 1);
-        String code = Rig.shownCode(stack.mailbox().to(address).get(0));
-        Rig.assertToken(rig.generate(user.userId(), user.token(), "email", code, "{\"tokenName\":\"a\"}", Map.of()));
+        String code = TwoFactorClient.shownCode(stack.mailbox().to(address).get(0));
+        TwoFactorClient.assertToken(rig.generate(user.userId(), user.token(), "email", code, "{\"tokenName\":\"a\"}", Map.of()));
         assertCalls(user, 2, 0);
     }
 }

@@ -17,9 +17,9 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import java.time.Duration;
 import java.util.Map;
 
-import static dev.rcpat.twofactor.Rig.assertAnswer;
-import static dev.rcpat.twofactor.Rig.assertToken;
-import static dev.rcpat.twofactor.Rig.challenge;
+import static dev.rcpat.twofactor.TwoFactorClient.assertAnswer;
+import static dev.rcpat.twofactor.TwoFactorClient.assertToken;
+import static dev.rcpat.twofactor.TwoFactorClient.challenge;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
@@ -31,10 +31,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 class TotpIT {
 
     static final TestStack stack = TestStack.get();
-    static final String TOTP_ONLY = "{\"method\":\"totp\",\"codeGenerated\":false,\"availableMethods\":[\"totp\"]}";
 
     final MutableClock clock = MutableClock.midStep();
-    final Rig rig = new Rig(stack.services(Map.of(Settings.REMEMBER_FOR_SECONDS, "0"), clock));
+    final TwoFactorClient rig = new TwoFactorClient(stack.services(Map.of(Settings.REMEMBER_FOR_SECONDS, "0"), clock));
 
     UserAdmin.Created user;
     String login;
@@ -61,7 +60,7 @@ class TotpIT {
 
     @Test
     void noCodeIsTotpRequired() {
-        assertAnswer(400, challenge("totp-required", TOTP_ONLY), generate(null, "t"));
+        assertAnswer(400, challenge("totp-required", TwoFactorClient.TOTP_ONLY), generate(null, "t"));
         Login both = stack.login(UserAdmin.NewUser.named("both-" + UserAdmin.newUserId())
                 .email("both-" + UserAdmin.newUserId().toLowerCase() + "@rcpat.test", true).withTotp().withEmail2fa());
         assertAnswer(400, challenge("totp-required",
@@ -74,13 +73,13 @@ class TotpIT {
         String code = codeForStepOffset(0);
         Api.Response ok = generate(code, "t");
         assertToken(ok);
-        JsonNode line = Rig.lastRequestLine(user.userId());
+        JsonNode line = TwoFactorClient.lastRequestLine(user.userId());
         assertEquals(2, line.get("dynamodbCalls").asInt(), "one read, one write with the spent step");
         assertEquals(String.valueOf(Math.floorDiv(clock.millis(), 30_000L)), storedTotp().get("lastUsedStep").n());
 
-        assertAnswer(400, challenge("totp-invalid", TOTP_ONLY), generate(code, "t2"));
+        assertAnswer(400, challenge("totp-invalid", TwoFactorClient.TOTP_ONLY), generate(code, "t2"));
         clock.advance(Duration.ofSeconds(10)); // same step, later in it
-        assertAnswer(400, challenge("totp-invalid", TOTP_ONLY), generate(code, "t3"));
+        assertAnswer(400, challenge("totp-invalid", TwoFactorClient.TOTP_ONLY), generate(code, "t3"));
         assertEquals("0", storedTotp().get("failedAttempts").n(), "a replay is refused, not counted as a guess");
         assertEquals(java.util.Set.of("t"), stack.admin().rawItem(user.userId()).get("personalAccessTokens").m().keySet());
     }
@@ -89,15 +88,15 @@ class TotpIT {
     void aCodeFromThePreviousStepIsInTheWindowOnce() {
         String previous = codeForStepOffset(-1);
         assertToken(generate(previous, "t"));
-        assertAnswer(400, challenge("totp-invalid", TOTP_ONLY), generate(previous, "t2"));
+        assertAnswer(400, challenge("totp-invalid", TwoFactorClient.TOTP_ONLY), generate(previous, "t2"));
         assertToken(generate(codeForStepOffset(0), "t3"));
     }
 
     @Test
     void aCodeTwoStepsAwayIsInvalid() {
-        assertAnswer(400, challenge("totp-invalid", TOTP_ONLY), generate(codeForStepOffset(-2), "t"));
-        assertAnswer(400, challenge("totp-invalid", TOTP_ONLY), generate(codeForStepOffset(2), "t"));
-        assertAnswer(400, challenge("totp-invalid", TOTP_ONLY), generate("12345", "t"));
+        assertAnswer(400, challenge("totp-invalid", TwoFactorClient.TOTP_ONLY), generate(codeForStepOffset(-2), "t"));
+        assertAnswer(400, challenge("totp-invalid", TwoFactorClient.TOTP_ONLY), generate(codeForStepOffset(2), "t"));
+        assertAnswer(400, challenge("totp-invalid", TwoFactorClient.TOTP_ONLY), generate("12345", "t"));
         assertEquals("3", storedTotp().get("failedAttempts").n());
         assertToken(generate(codeForStepOffset(1), "t"));
         assertEquals("0", storedTotp().get("failedAttempts").n(), "a success resets the count");
@@ -106,7 +105,7 @@ class TotpIT {
     @Test
     void anOlderStepIsRefusedAfterANewerOneWasUsed() {
         assertToken(generate(codeForStepOffset(0), "t"));
-        assertAnswer(400, challenge("totp-invalid", TOTP_ONLY), generate(codeForStepOffset(-1), "t2"));
+        assertAnswer(400, challenge("totp-invalid", TwoFactorClient.TOTP_ONLY), generate(codeForStepOffset(-1), "t2"));
     }
 
     @Test
@@ -116,7 +115,7 @@ class TotpIT {
         var hashes = storedTotp().get("hashedBackup").l();
         assertEquals(11, hashes.size());
         assertFalse(hashes.contains(AttributeValue.fromS(dev.rcpat.auth.Secrets.sha256Hex(backup))));
-        assertAnswer(400, challenge("totp-invalid", TOTP_ONLY), generate(backup, "t2"));
+        assertAnswer(400, challenge("totp-invalid", TwoFactorClient.TOTP_ONLY), generate(backup, "t2"));
         assertToken(generate(user.backupCodes().get(0), "t3"));
         assertToken(generate(user.backupCodes().get(11), "t4"));
         assertEquals(9, storedTotp().get("hashedBackup").l().size());
@@ -126,16 +125,16 @@ class TotpIT {
     void fiveWrongCodesLockTotpEvenForTheRightCodeUntilTheLockEnds() {
         String wrong = LogCapture.secret(String.format("%06d", (Integer.parseInt(codeForStepOffset(0)) + 1) % 1_000_000));
         for (int i = 1; i <= 4; i++) {
-            assertAnswer(400, challenge("totp-invalid", TOTP_ONLY), generate(wrong, "t"));
+            assertAnswer(400, challenge("totp-invalid", TwoFactorClient.TOTP_ONLY), generate(wrong, "t"));
         }
-        assertAnswer(400, challenge("totp-max-attempts", TOTP_ONLY), generate(wrong, "t"));
+        assertAnswer(400, challenge("totp-max-attempts", TwoFactorClient.TOTP_ONLY), generate(wrong, "t"));
         assertEquals(String.valueOf(clock.millis() + 300_000), storedTotp().get("lockedUntil").n());
 
-        assertAnswer(400, challenge("totp-max-attempts", TOTP_ONLY), generate(codeForStepOffset(0), "t"));
-        assertAnswer(400, challenge("totp-max-attempts", TOTP_ONLY), generate(user.backupCodes().get(0), "t"));
-        assertAnswer(400, challenge("totp-required", TOTP_ONLY), generate(null, "t"));
+        assertAnswer(400, challenge("totp-max-attempts", TwoFactorClient.TOTP_ONLY), generate(codeForStepOffset(0), "t"));
+        assertAnswer(400, challenge("totp-max-attempts", TwoFactorClient.TOTP_ONLY), generate(user.backupCodes().get(0), "t"));
+        assertAnswer(400, challenge("totp-required", TwoFactorClient.TOTP_ONLY), generate(null, "t"));
         clock.advance(Duration.ofSeconds(299));
-        assertAnswer(400, challenge("totp-max-attempts", TOTP_ONLY), generate(codeForStepOffset(0), "t"));
+        assertAnswer(400, challenge("totp-max-attempts", TwoFactorClient.TOTP_ONLY), generate(codeForStepOffset(0), "t"));
         assertEquals(12, storedTotp().get("hashedBackup").l().size(), "nothing was spent while locked");
 
         clock.advance(Duration.ofSeconds(1));
@@ -185,7 +184,7 @@ class TotpIT {
         for (Api.Response r : Api.concurrently(10, i -> generate(code, "race-" + i))) {
             if (r.status() == 200) {
                 ok++;
-            } else if (r.body().equals(Api.json(challenge("totp-invalid", TOTP_ONLY)))) {
+            } else if (r.body().equals(Api.json(challenge("totp-invalid", TwoFactorClient.TOTP_ONLY)))) {
                 invalid++;
             } else {
                 throw new AssertionError("unexpected answer: " + r.raw());

@@ -17,9 +17,9 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 
-import static dev.rcpat.twofactor.Rig.assertAnswer;
-import static dev.rcpat.twofactor.Rig.assertToken;
-import static dev.rcpat.twofactor.Rig.challenge;
+import static dev.rcpat.twofactor.TwoFactorClient.assertAnswer;
+import static dev.rcpat.twofactor.TwoFactorClient.assertToken;
+import static dev.rcpat.twofactor.TwoFactorClient.challenge;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
@@ -28,21 +28,20 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 class TwoFactorGateIT {
 
     static final TestStack stack = TestStack.get();
-    static final String TOTP_ONLY = "{\"method\":\"totp\",\"codeGenerated\":false,\"availableMethods\":[\"totp\"]}";
     static final String PASSWORD = "{\"method\":\"password\",\"codeGenerated\":false,\"availableMethods\":[]}";
     static final String UA = "rcpat-tests/1.0";
     static final String HOME = "198.51.100.7";
 
     final MutableClock clock = MutableClock.midStep();
-    final Rig noRemember = new Rig(stack.services(Map.of(Settings.REMEMBER_FOR_SECONDS, "0"), clock));
+    final TwoFactorClient noRemember = new TwoFactorClient(stack.services(Map.of(Settings.REMEMBER_FOR_SECONDS, "0"), clock));
     /** Default settings: RememberFor 1800 s. */
-    final Rig defaults = new Rig(stack.services(Map.of(), clock));
+    final TwoFactorClient defaults = new TwoFactorClient(stack.services(Map.of(), clock));
 
     String totpCode(Login l) {
         return LogCapture.secret(AuthenticatorApp.code(l.totpSecret(), clock.millis()));
     }
 
-    static Api.Response generate(Rig rig, Login l, String token, String code, String body, Map<String, String> client) {
+    static Api.Response generate(TwoFactorClient rig, Login l, String token, String code, String body, Map<String, String> client) {
         return rig.generate(l.userId(), token, null, code, body, client);
     }
 
@@ -74,16 +73,16 @@ class TwoFactorGateIT {
         Login l = stack.login(UserAdmin.NewUser.named("sso-" + UserAdmin.newUserId()));
         assertToken(generate(noRemember, l, l.token(), null, "{\"tokenName\":\"a\"}", Map.of()));
         Login off = stack.login(UserAdmin.NewUser.named("nofb-" + UserAdmin.newUserId()).password(LogCapture.secret("pw-" + UserAdmin.newUserId())));
-        Rig noFallback = new Rig(stack.services(Map.of(Settings.PASSWORD_FALLBACK_ENABLED, "false"), clock));
+        TwoFactorClient noFallback = new TwoFactorClient(stack.services(Map.of(Settings.PASSWORD_FALLBACK_ENABLED, "false"), clock));
         assertToken(generate(noFallback, off, off.token(), null, "{\"tokenName\":\"a\"}", Map.of()));
     }
 
     @Test
     void twoFactorSwitchedOffPassesEveryone() {
         Login l = stack.login(UserAdmin.NewUser.named("off-" + UserAdmin.newUserId()).withTotp());
-        Rig off = new Rig(stack.services(Map.of(Settings.TWO_FACTOR_ENABLED, "false"), clock));
+        TwoFactorClient off = new TwoFactorClient(stack.services(Map.of(Settings.TWO_FACTOR_ENABLED, "false"), clock));
         assertToken(generate(off, l, l.token(), null, "{\"tokenName\":\"a\"}", Map.of()));
-        Rig totpOff = new Rig(stack.services(Map.of(Settings.TOTP_ENABLED, "false", Settings.REMEMBER_FOR_SECONDS, "0"), clock));
+        TwoFactorClient totpOff = new TwoFactorClient(stack.services(Map.of(Settings.TOTP_ENABLED, "false", Settings.REMEMBER_FOR_SECONDS, "0"), clock));
         assertToken(generate(totpOff, l, l.token(), null, "{\"tokenName\":\"b\"}", Map.of()));
     }
 
@@ -94,7 +93,7 @@ class TwoFactorGateIT {
         assertToken(bypass);
         Api.Response plain = generate(noRemember, l, bypass.token(), null, "{\"tokenName\":\"plain\"}", Map.of());
         assertToken(plain);
-        assertAnswer(400, challenge("totp-required", TOTP_ONLY),
+        assertAnswer(400, challenge("totp-required", TwoFactorClient.TOTP_ONLY),
                 generate(noRemember, l, plain.token(), null, "{\"tokenName\":\"other\"}", Map.of()));
     }
 
@@ -110,12 +109,12 @@ class TwoFactorGateIT {
 
         clock.advance(Duration.ofSeconds(1799));
         assertToken(generate(defaults, l, l.token(), null, "{\"tokenName\":\"b\"}", from(HOME)));
-        assertAnswer(400, challenge("totp-required", TOTP_ONLY),
+        assertAnswer(400, challenge("totp-required", TwoFactorClient.TOTP_ONLY),
                 generate(defaults, l, l.token(), null, "{\"tokenName\":\"c\"}", from("198.51.100.8")));
-        assertAnswer(400, challenge("totp-required", TOTP_ONLY), generate(defaults, l, l.token(), null,
+        assertAnswer(400, challenge("totp-required", TwoFactorClient.TOTP_ONLY), generate(defaults, l, l.token(), null,
                 "{\"tokenName\":\"c\"}", Map.of("X-Test-Source-Ip", HOME, "User-Agent", "other-agent/2.0")));
         clock.advance(Duration.ofSeconds(1));
-        assertAnswer(400, challenge("totp-required", TOTP_ONLY),
+        assertAnswer(400, challenge("totp-required", TwoFactorClient.TOTP_ONLY),
                 generate(defaults, l, l.token(), null, "{\"tokenName\":\"c\"}", from(HOME)));
     }
 
@@ -126,7 +125,7 @@ class TwoFactorGateIT {
         Map<String, AttributeValue> record = stack.admin().rawItem(l.userId()).get("loginTokens").m()
                 .get(Secrets.hashToken(l.token())).m();
         assertFalse(record.containsKey("twoFactorAuthorizedUntil"));
-        assertAnswer(400, challenge("totp-required", TOTP_ONLY),
+        assertAnswer(400, challenge("totp-required", TwoFactorClient.TOTP_ONLY),
                 generate(noRemember, l, l.token(), null, "{\"tokenName\":\"b\"}", from(HOME)));
     }
 
@@ -134,9 +133,9 @@ class TwoFactorGateIT {
     void twoFactorHeaderNamesAreCaseInsensitiveAndAnEmptyValueIsAbsent() {
         Login l = stack.login(UserAdmin.NewUser.named("hdr-" + UserAdmin.newUserId()).withTotp());
         String t = l.token();
-        assertAnswer(400, challenge("totp-required", TOTP_ONLY), noRemember.generate(l.userId(), t, null, null,
+        assertAnswer(400, challenge("totp-required", TwoFactorClient.TOTP_ONLY), noRemember.generate(l.userId(), t, null, null,
                 "{\"tokenName\":\"a\"}", Map.of("X-2FA-Code", "", "X-2FA-Method", "")));
-        assertAnswer(400, challenge("totp-required", TOTP_ONLY),
+        assertAnswer(400, challenge("totp-required", TwoFactorClient.TOTP_ONLY),
                 noRemember.generate(l.userId(), t, "", "", "{\"tokenName\":\"a\"}", Map.of()));
         assertEquals("0", stack.admin().rawItem(l.userId()).get("totp").m().get("failedAttempts").n(),
                 "an empty code is no code, not a wrong one");
@@ -151,8 +150,8 @@ class TwoFactorGateIT {
     @Test
     void twoFactorRunsBeforeValidation() {
         Login l = stack.login(UserAdmin.NewUser.named("order-" + UserAdmin.newUserId()).withTotp());
-        assertAnswer(400, challenge("totp-required", TOTP_ONLY), generate(noRemember, l, l.token(), null, "{}", Map.of()));
-        assertAnswer(400, challenge("totp-required", TOTP_ONLY),
+        assertAnswer(400, challenge("totp-required", TwoFactorClient.TOTP_ONLY), generate(noRemember, l, l.token(), null, "{}", Map.of()));
+        assertAnswer(400, challenge("totp-required", TwoFactorClient.TOTP_ONLY),
                 generate(noRemember, l, l.token(), null, "{\"tokenName\":42}", Map.of()));
         // A body that is not JSON is refused before anything is challenged.
         assertAnswer(400, "{\"success\":false,\"error\":\"The request body is not valid JSON [invalid-params]\",\"errorType\":\"invalid-params\"}",

@@ -30,9 +30,9 @@ import static dev.rcpat.testing.TokenEndpoints.UNAUTHORIZED;
 import static dev.rcpat.testing.TokenEndpoints.assertStatusAndBody;
 import static dev.rcpat.testing.TokenEndpoints.body;
 import static dev.rcpat.testing.TokenEndpoints.entry;
-import static dev.rcpat.twofactor.Rig.assertAnswer;
-import static dev.rcpat.twofactor.Rig.assertToken;
-import static dev.rcpat.twofactor.Rig.challenge;
+import static dev.rcpat.twofactor.TwoFactorClient.assertAnswer;
+import static dev.rcpat.twofactor.TwoFactorClient.assertToken;
+import static dev.rcpat.twofactor.TwoFactorClient.challenge;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -40,7 +40,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Regenerate and remove are challenged exactly as generate is (issue 5): each case runs on all
+ * Regenerate and remove are challenged exactly as generate is: each case runs on all
  * three endpoints, generate being the reference, through the real handlers, dynalite and the SES
  * emulator. List is not challenged. Each case has its own user; TOTP steps are moved through with
  * the clock the service shares with the test's authenticator.
@@ -50,7 +50,6 @@ class TwoFactorOnEveryEndpointIT {
 
     static final TestStack stack = TestStack.get();
     static final SesMailbox mailbox = stack.mailbox();
-    static final String TOTP_ONLY = "{\"method\":\"totp\",\"codeGenerated\":false,\"availableMethods\":[\"totp\"]}";
     static final String PASSWORD = "{\"method\":\"password\",\"codeGenerated\":false,\"availableMethods\":[]}";
     /** The name each endpoint generates, regenerates or removes. */
     static final String TARGET = "target";
@@ -143,10 +142,10 @@ class TwoFactorOnEveryEndpointIT {
         Login l = totpUser();
         String target = existingTarget(endpoint, l);
 
-        assertAnswer(400, challenge("totp-required", TOTP_ONLY), call(endpoint, headers(l, l.token(), null)));
+        assertAnswer(400, challenge("totp-required", TwoFactorClient.TOTP_ONLY), call(endpoint, headers(l, l.token(), null)));
         String code = totpCode(l);
         String wrong = LogCapture.secret(String.format("%06d", (Integer.parseInt(code) + 1) % 1_000_000));
-        assertAnswer(400, challenge("totp-invalid", TOTP_ONLY), call(endpoint, headers(l, l.token(), wrong)));
+        assertAnswer(400, challenge("totp-invalid", TwoFactorClient.TOTP_ONLY), call(endpoint, headers(l, l.token(), wrong)));
         assertUnchanged(endpoint, l, target);
 
         Api.Response ok = call(endpoint, headers(l, l.token(), code));
@@ -155,7 +154,7 @@ class TwoFactorOnEveryEndpointIT {
         assertEquals("0", stored(l).get("totp").m().get("failedAttempts").n(), "a success resets the count");
         assertDone(endpoint, l, target, ok);
 
-        assertAnswer(400, challenge("totp-invalid", TOTP_ONLY), call(endpoint, headers(l, l.token(), code)));
+        assertAnswer(400, challenge("totp-invalid", TwoFactorClient.TOTP_ONLY), call(endpoint, headers(l, l.token(), code)));
     }
 
     @ParameterizedTest
@@ -173,7 +172,7 @@ class TwoFactorOnEveryEndpointIT {
         assertEquals(1, mails.size());
         assertEquals("Authentication code", mails.get(0).subject());
         assertEquals(List.of(address), mails.get(0).to());
-        String shown = Rig.shownCode(mails.get(0));
+        String shown = TwoFactorClient.shownCode(mails.get(0));
         assertUnchanged(endpoint, l, target);
 
         Api.Response ok = call(endpoint, headers(l, l.token(), shown));
@@ -208,7 +207,7 @@ class TwoFactorOnEveryEndpointIT {
         assertToken(plain);
         String target = existingTarget(endpoint, l);
 
-        assertAnswer(400, challenge("totp-required", TOTP_ONLY), call(endpoint, headers(l, plain.token(), null)));
+        assertAnswer(400, challenge("totp-required", TwoFactorClient.TOTP_ONLY), call(endpoint, headers(l, plain.token(), null)));
         assertUnchanged(endpoint, l, target);
 
         assertDone(endpoint, l, target, call(endpoint, headers(l, bypass.token(), null)));
@@ -222,7 +221,7 @@ class TwoFactorOnEveryEndpointIT {
         String expected = "{\"tokens\":[" + entry("ci", createdAt, ci, false) + "],\"success\":true}";
         assertStatusAndBody(200, expected, api.list(auth(l.userId(), l.token())));
         assertStatusAndBody(200, expected, api.list(auth(l.userId(), ci)));
-        JsonNode line = Rig.lastRequestLine(l.userId());
+        JsonNode line = TwoFactorClient.lastRequestLine(l.userId());
         assertEquals("users.getPersonalAccessTokens", line.get("route").asText());
         assertEquals(200, line.get("status").asInt());
     }
@@ -237,7 +236,7 @@ class TwoFactorOnEveryEndpointIT {
 
         Api.Response r = remembering.regenerate(headers(l, self, totpCode(l)), body("self"));
         assertToken(r);
-        JsonNode line = Rig.lastRequestLine(l.userId());
+        JsonNode line = TwoFactorClient.lastRequestLine(l.userId());
         assertEquals(2, line.get("dynamodbCalls").asInt(), "one read, one write: the step spent with the replacement");
         String renewed = r.token();
         assertNotEquals(self, renewed);
@@ -251,7 +250,7 @@ class TwoFactorOnEveryEndpointIT {
         assertStatusAndBody(200, "{\"tokens\":[" + entry("self", clock.millis(), renewed, false) + "],\"success\":true}",
                 remembering.list(auth(l.userId(), renewed)));
         // The new secret has passed no second factor yet: challenged, even from the same client.
-        assertAnswer(400, challenge("totp-required", TOTP_ONLY), remembering.generate(headers(l, renewed, null), body("other")));
+        assertAnswer(400, challenge("totp-required", TwoFactorClient.TOTP_ONLY), remembering.generate(headers(l, renewed, null), body("other")));
 
         // Passing with it marks it; a remembered caller then regenerates itself without a code.
         nextStep();
@@ -260,7 +259,7 @@ class TwoFactorOnEveryEndpointIT {
         Api.Response again = remembering.regenerate(headers(l, renewed, null), body("self"));
         assertToken(again);
         assertStatusAndBody(401, UNAUTHORIZED, remembering.list(auth(l.userId(), renewed)));
-        assertAnswer(400, challenge("totp-required", TOTP_ONLY), remembering.remove(headers(l, again.token(), null), body("other")));
+        assertAnswer(400, challenge("totp-required", TwoFactorClient.TOTP_ONLY), remembering.remove(headers(l, again.token(), null), body("other")));
     }
 
     @Test
@@ -269,7 +268,7 @@ class TwoFactorOnEveryEndpointIT {
         String self = remembering.seedToken(l.userId(), "self", false, clock.millis());
 
         assertStatusAndBody(200, "{\"success\":true}", remembering.remove(headers(l, self, totpCode(l)), body("self")));
-        assertEquals(2, Rig.lastRequestLine(l.userId()).get("dynamodbCalls").asInt());
+        assertEquals(2, TwoFactorClient.lastRequestLine(l.userId()).get("dynamodbCalls").asInt());
         assertEquals(String.valueOf(Math.floorDiv(clock.millis(), 30_000L)), stored(l).get("totp").m().get("lastUsedStep").n());
         assertStatusAndBody(401, UNAUTHORIZED, remembering.remove(headers(l, self, null), body("self")));
         assertEquals(json("[]"), remembering.tokens(auth(l.userId(), l.token())));

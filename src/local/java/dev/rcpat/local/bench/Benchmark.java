@@ -88,8 +88,10 @@ public final class Benchmark {
                 options.put(key, "true");
             } else if (key.contains("=")) {
                 options.put(key.substring(0, key.indexOf('=')), key.substring(key.indexOf('=') + 1));
-            } else {
+            } else if (i + 1 < args.length) {
                 options.put(key, args[++i]);
+            } else {
+                throw new IllegalArgumentException("--" + key + " needs a value");
             }
         }
         Path project = Path.of(System.getenv().getOrDefault("RCPAT_PROJECT_DIR", System.getProperty("user.dir"))).toAbsolutePath();

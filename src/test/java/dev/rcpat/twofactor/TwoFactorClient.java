@@ -17,13 +17,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The two-factor tests' way of calling users.generatePersonalAccessToken and reading its answers. */
-final class Rig {
+final class TwoFactorClient {
+
+    /** The details of a challenge to a user whose only method is TOTP. */
+    static final String TOTP_ONLY = "{\"method\":\"totp\",\"codeGenerated\":false,\"availableMethods\":[\"totp\"]}";
 
     static final String PATH = "/api/v1/users.generatePersonalAccessToken";
 
     final ApiHandler handler;
 
-    Rig(CompositionRoot services) {
+    TwoFactorClient(CompositionRoot services) {
         this.handler = new ApiHandler(services);
     }
 
