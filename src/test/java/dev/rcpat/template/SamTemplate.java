@@ -5,8 +5,8 @@ import dev.rcpat.api.Json;
 import dev.rcpat.local.CfnTemplate;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -14,20 +14,23 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * template.yaml read the way the template tests need it: its functions (handler, route,
  * environment with Globals applied) and each function's grants, with SAM policy templates
- * expanded from {@code ../shared/schemas/sam-policy-templates.json} and resources reduced to a
- * canonical form ({@code table/UsersTable}, {@code ses-identity/SenderAddress}, or the raw ARN
- * text when it is neither).
+ * expanded from the vendored {@code aws-sam/sam-policy-templates.json} (test resources) and
+ * resources reduced to a canonical form ({@code table/UsersTable}, {@code ses-identity/SenderAddress},
+ * or the raw ARN text when it is neither).
  */
 final class SamTemplate {
 
     static final Path PROJECT = Path.of(System.getProperty("user.dir"));
-    static final Path SCHEMAS = PROJECT.resolve("../shared/schemas").normalize();
+    /** Test-classpath folder of the SAM schema files, copied from the SAM project (see its README.md). */
+    static final String SCHEMAS = "/aws-sam/";
+    private static final Map<String, JsonNode> SCHEMA_FILES = new ConcurrentHashMap<>();
 
     record Function(String logicalId, String handlerClass, String handlerMethod, String httpMethod, String path,
                     Map<String, Object> environment, Map<String, Object> properties) { }
@@ -51,16 +54,18 @@ final class SamTemplate {
         }
     }
 
+    /** A file of {@code src/test/resources/aws-sam/}, parsed once. */
     static JsonNode schemaFile(String name) {
-        Path file = SCHEMAS.resolve(name);
-        if (!Files.isRegularFile(file)) {
-            throw new AssertionError(file + " is missing: the project's parent folder must hold shared/schemas/");
-        }
-        try {
-            return Json.MAPPER.readTree(file.toFile());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return SCHEMA_FILES.computeIfAbsent(name, n -> {
+            try (InputStream in = SamTemplate.class.getResourceAsStream(SCHEMAS + n)) {
+                if (in == null) {
+                    throw new AssertionError(SCHEMAS + n + " is not on the test classpath (src/test/resources" + SCHEMAS + ")");
+                }
+                return Json.MAPPER.readTree(in);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
     }
 
     CfnTemplate cfn() {
