@@ -139,7 +139,7 @@ class EventsIT {
                 "SAM ignores variables the template does not declare: " + parameters.keySet() + " vs " + declared);
     }
 
-    /** Needs the merged endpoints (list, regenerate, remove) and two-factor (password fallback). */
+    /** {@code bin/local invoke} on every event, in the README's order, against one running local stack. */
     @Test
     void invokeOnEachEventReturnsTheDocumentedStatus() throws IOException {
         RunningLocal local = RunningLocal.get();
