@@ -274,7 +274,6 @@ class TemplateTest {
 
     /** The mail grant is limited to SENDER_ADDRESS as the From address, wherever the statement lives. */
     @Test
-    @SuppressWarnings("unchecked")
     void sendingMailIsGrantedForTheSenderAddressOnly() {
         for (SamTemplate.Function f : template.functions()) {
             for (Map<String, Object> statement : template.statements(f)) {
