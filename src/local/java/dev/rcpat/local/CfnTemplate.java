@@ -15,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -85,9 +84,5 @@ public final class CfnTemplate {
                 }
             });
         }
-    }
-
-    static List<Object> list(Object o) {
-        return o instanceof List<?> l ? List.copyOf(l) : List.of();
     }
 }

@@ -5,7 +5,7 @@ import java.util.Map;
 /**
  * Why a request is not served, in Rocket.Chat's terms: the kind of answer, and for a rejection
  * its {@code errorType}, reason and details. The use cases throw it; the HTTP adapter alone turns
- * it into a status and a body (docs/compatibility.md, "Errors").
+ * it into a status and a body (docs/compatibility.md, "Responses and errors").
  */
 public final class Refusal extends Exception {
 

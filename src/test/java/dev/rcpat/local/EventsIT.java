@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -103,24 +104,42 @@ class EventsIT {
         }
     }
 
+    /**
+     * env.json for {@code sam local}: only its {@code Parameters} block, which SAM applies to every
+     * function, naming what the functions need to reach what {@code bin/local serve} runs (its
+     * tables, the two emulators, the sender address), each a variable the template declares
+     * (SAM sets no other).
+     */
     @Test
-    void envJsonGivesEveryTemplateFunctionTheLocalTablesAndEmulators() throws IOException {
+    @SuppressWarnings("unchecked")
+    void envJsonGivesEveryFunctionTheLocalTablesAndEmulatorsThroughParameters() throws IOException {
         JsonNode env = json(Files.readString(EVENTS.resolve("env.json")));
-        List<String> functions = new ArrayList<>(CfnTemplate.load(RunningLocal.PROJECT.resolve("template.yaml"))
-                .resourcesOfType("AWS::Serverless::Function").keySet());
-        functions.add("Parameters");
-        for (String f : functions) {
-            JsonNode vars = env.get(f);
-            assertNotNull(vars, "env.json has no entry for " + f);
-            assertEquals("rcpat-users", vars.path("USERS_TABLE").asText(), f);
-            assertEquals("rcpat-permissions", vars.path("PERMISSIONS_TABLE").asText(), f);
-            assertEquals("http://host.docker.internal:" + DevStack.DEFAULT_DYNAMODB_PORT,
-                    vars.path("DYNAMODB_ENDPOINT").asText(), f);
-            assertEquals("http://host.docker.internal:" + DevStack.DEFAULT_SES_PORT, vars.path("SES_ENDPOINT").asText(), f);
-        }
+        List<String> blocks = new ArrayList<>();
+        env.fieldNames().forEachRemaining(blocks::add);
+        assertEquals(List.of("Parameters"), blocks, "per-function blocks repeat Parameters, which SAM applies to all");
+
+        Map<String, String> parameters = new TreeMap<>();
+        env.get("Parameters").fields().forEachRemaining(e -> {
+            assertTrue(e.getValue().isTextual(), e.getKey() + " is not a string");
+            parameters.put(e.getKey(), e.getValue().asText());
+        });
+        Map<String, String> needed = Map.of(
+                "USERS_TABLE", TemplateTables.localName(DevStack.TABLE_PREFIX, "UsersTable"),
+                "PERMISSIONS_TABLE", TemplateTables.localName(DevStack.TABLE_PREFIX, "PermissionsTable"),
+                "DYNAMODB_ENDPOINT", "http://host.docker.internal:" + DevStack.DEFAULT_DYNAMODB_PORT,
+                "SES_ENDPOINT", "http://host.docker.internal:" + DevStack.DEFAULT_SES_PORT,
+                "SENDER_ADDRESS", DevStack.LOCAL_SENDER);
+        needed.forEach((name, value) -> assertEquals(value, parameters.get(name), "Parameters." + name));
+
+        Map<String, Object> globals = (Map<String, Object>) CfnTemplate.load(RunningLocal.PROJECT.resolve("template.yaml"))
+                .document().get("Globals");
+        Map<String, Object> environment = (Map<String, Object>) ((Map<String, Object>) globals.get("Function")).get("Environment");
+        Set<String> declared = ((Map<String, Object>) environment.get("Variables")).keySet();
+        assertTrue(declared.containsAll(parameters.keySet()),
+                "SAM ignores variables the template does not declare: " + parameters.keySet() + " vs " + declared);
     }
 
-    /** Needs the merged endpoints (list, regenerate, remove) and two-factor (password fallback). */
+    /** {@code bin/local invoke} on every event, in the README's order, against one running local stack. */
     @Test
     void invokeOnEachEventReturnsTheDocumentedStatus() throws IOException {
         RunningLocal local = RunningLocal.get();

@@ -5,8 +5,8 @@ import dev.rcpat.local.Json;
 import dev.rcpat.local.CfnTemplate;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -14,20 +14,25 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * template.yaml read the way the template tests need it: its functions (handler, route,
- * environment with Globals applied) and each function's grants, with SAM policy templates
- * expanded from {@code ../shared/schemas/sam-policy-templates.json} and resources reduced to a
+ * template.yaml read the way the template tests need it: its functions (handler and environment
+ * with Globals applied, route) and each function's grants. A function's policies may be inline
+ * statements, SAM policy templates (expanded from the vendored
+ * {@code aws-sam/sam-policy-templates.json}, test resources) or a {@code !Ref} to an
+ * {@code AWS::IAM::ManagedPolicy} of the template (its PolicyDocument). Resources are reduced to a
  * canonical form ({@code table/UsersTable}, {@code ses-identity/SenderAddress}, or the raw ARN
  * text when it is neither).
  */
 final class SamTemplate {
 
     static final Path PROJECT = Path.of(System.getProperty("user.dir"));
-    static final Path SCHEMAS = PROJECT.resolve("../shared/schemas").normalize();
+    /** Test-classpath folder of the SAM schema files, copied from the SAM project (see its README.md). */
+    static final String SCHEMAS = "/aws-sam/";
+    private static final Map<String, JsonNode> SCHEMA_FILES = new ConcurrentHashMap<>();
 
     record Function(String logicalId, String handlerClass, String handlerMethod, String httpMethod, String path,
                     Map<String, Object> environment, Map<String, Object> properties) { }
@@ -51,16 +56,18 @@ final class SamTemplate {
         }
     }
 
+    /** A file of {@code src/test/resources/aws-sam/}, parsed once. */
     static JsonNode schemaFile(String name) {
-        Path file = SCHEMAS.resolve(name);
-        if (!Files.isRegularFile(file)) {
-            throw new AssertionError(file + " is missing: the project's parent folder must hold shared/schemas/");
-        }
-        try {
-            return Json.MAPPER.readTree(file.toFile());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return SCHEMA_FILES.computeIfAbsent(name, n -> {
+            try (InputStream in = SamTemplate.class.getResourceAsStream(SCHEMAS + n)) {
+                if (in == null) {
+                    throw new AssertionError(SCHEMAS + n + " is not on the test classpath (src/test/resources" + SCHEMAS + ")");
+                }
+                return Json.MAPPER.readTree(in);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
     }
 
     CfnTemplate cfn() {
@@ -80,8 +87,12 @@ final class SamTemplate {
     @SuppressWarnings("unchecked")
     List<Function> functions() {
         List<Function> out = new ArrayList<>();
+        Object globalHandler = globalFunction().get("Handler");
         template.resourcesOfType("AWS::Serverless::Function").forEach((id, props) -> {
-            String[] handler = ((String) props.get("Handler")).split("::", 2);
+            if (!(props.getOrDefault("Handler", globalHandler) instanceof String declared)) {
+                throw new AssertionError(id + ": no Handler, neither its own nor in Globals.Function");
+            }
+            String[] handler = declared.split("::", 2);
             Map<String, Object> events = (Map<String, Object>) props.getOrDefault("Events", Map.of());
             if (events.size() != 1) {
                 throw new AssertionError(id + ": one API event per function expected, found " + events.keySet());
@@ -103,24 +114,37 @@ final class SamTemplate {
     }
 
     /** Every action each Allow statement of the function grants, per canonical resource. */
-    @SuppressWarnings("unchecked")
     Set<Grant> grants(Function function) {
+        Set<Grant> out = new LinkedHashSet<>();
+        for (Map<String, Object> statement : statements(function)) {
+            for (Object action : asList(statement.get("Action"))) {
+                for (Object resource : asList(statement.get("Resource"))) {
+                    for (String r : resolve(resource)) {
+                        out.add(new Grant((String) action, canonical(r)));
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The IAM statements of every policy the function lists, all plain Allow statements. */
+    @SuppressWarnings("unchecked")
+    List<Map<String, Object>> statements(Function function) {
+        attachedOnlyThroughFunctionPolicies();
+        if (function.properties().containsKey("Role") || globalFunction().containsKey("Role")) {
+            throw new AssertionError(function.logicalId() + ": a Role of its own replaces the Policies this test reads");
+        }
         Object policies = function.properties().get("Policies");
         List<Object> list = policies == null ? List.of() : policies instanceof List<?> l ? (List<Object>) l : List.of(policies);
-        Set<Grant> out = new LinkedHashSet<>();
+        List<Map<String, Object>> out = new ArrayList<>();
         for (Object policy : list) {
             for (Map<String, Object> statement : statements(function.logicalId(), policy)) {
                 if (!"Allow".equals(statement.get("Effect")) || statement.containsKey("NotAction")
                         || statement.containsKey("NotResource")) {
                     throw new AssertionError(function.logicalId() + ": only plain Allow statements are checked: " + statement);
                 }
-                for (Object action : asList(statement.get("Action"))) {
-                    for (Object resource : asList(statement.get("Resource"))) {
-                        for (String r : resolve(resource)) {
-                            out.add(new Grant((String) action, canonical(r)));
-                        }
-                    }
-                }
+                out.add(statement);
             }
         }
         return out;
@@ -130,6 +154,18 @@ final class SamTemplate {
     private List<Map<String, Object>> statements(String function, Object policy) {
         if (policy instanceof Map<?, ?> map && map.containsKey("Statement")) {
             return (List<Map<String, Object>>) (List<?>) asList(map.get("Statement"));
+        }
+        if (policy instanceof Map<?, ?> map && map.size() == 1 && map.get("Ref") instanceof String ref) {
+            Map<String, Object> managed = template.resourcesOfType(MANAGED_POLICY).get(ref);
+            if (managed == null) {
+                throw new AssertionError(function + ": policy !Ref " + ref + " is not an " + MANAGED_POLICY
+                        + " of this template; its actions cannot be checked against the code");
+            }
+            Map<String, Object> document = (Map<String, Object>) managed.get("PolicyDocument");
+            if (document == null || document.get("Statement") == null) {
+                throw new AssertionError(ref + ": a managed policy without PolicyDocument.Statement");
+            }
+            return (List<Map<String, Object>>) (List<?>) asList(document.get("Statement"));
         }
         if (policy instanceof Map<?, ?> map && map.size() == 1) {
             String name = (String) map.keySet().iterator().next();
@@ -142,7 +178,28 @@ final class SamTemplate {
             return (List<Map<String, Object>>) (List<?>) asList(statement);
         }
         throw new AssertionError(function + ": policy " + policy
-                + " is a managed policy or unknown form; its actions cannot be checked against the code");
+                + " is an AWS managed policy or of an unknown form; its actions cannot be checked against the code");
+    }
+
+    static final String MANAGED_POLICY = "AWS::IAM::ManagedPolicy";
+
+    /**
+     * Grants are read from each function's {@code Policies} only: a policy of the template that
+     * attaches itself to roles, users or groups (a managed policy's {@code Roles}, or any
+     * {@code AWS::IAM::Policy}) would grant more than this reading sees.
+     */
+    private void attachedOnlyThroughFunctionPolicies() {
+        template.resourcesOfType(MANAGED_POLICY).forEach((id, props) -> {
+            for (String attachment : List.of("Roles", "Users", "Groups")) {
+                if (props.containsKey(attachment)) {
+                    throw new AssertionError(id + " attaches itself through " + attachment
+                            + ": reference it from the functions' Policies instead, so its grants are checked");
+                }
+            }
+        });
+        if (!template.resourcesOfType("AWS::IAM::Policy").isEmpty() || !template.resourcesOfType("AWS::IAM::Role").isEmpty()) {
+            throw new AssertionError("template.yaml declares IAM policies or roles of its own: their grants are not checked");
+        }
     }
 
     /** A policy template's {@code {"Ref": Parameter}} replaced by the argument given in the template. */

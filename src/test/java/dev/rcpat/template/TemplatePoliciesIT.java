@@ -6,7 +6,6 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent
 import dev.rcpat.CompositionRoot;
 import dev.rcpat.auth.Secrets;
 import dev.rcpat.config.Settings;
-import dev.rcpat.entrypoints.ApiHandler;
 import dev.rcpat.local.UserAdmin;
 import dev.rcpat.testing.Api;
 import dev.rcpat.testing.LogCapture;
@@ -55,11 +54,27 @@ class TemplatePoliciesIT {
     final SamTemplate template = SamTemplate.load();
     final CompositionRoot services = stack.services();
     /** For setting users up (tokens to regenerate or remove) without a second factor in the way. */
-    final ApiHandler setup = new ApiHandler(
-            stack.services(Map.of(Settings.TWO_FACTOR_ENABLED, "false"), Clock.systemUTC()));
+    final SamTemplate.Function generate = template.functions().stream()
+            .filter(f -> f.path().equals("/api/v1/users.generatePersonalAccessToken")).findFirst().orElseThrow();
+    final Handler setup = handler(generate, stack.services(Map.of(Settings.TWO_FACTOR_ENABLED, "false"), Clock.systemUTC()));
+
+    interface Handler extends RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> { }
+
+    /** The function's handler class, as Lambda would run it, wired to the local stack. */
+    static Handler handler(SamTemplate.Function f, CompositionRoot services) {
+        try {
+            @SuppressWarnings("unchecked")
+            RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> handler =
+                    (RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent>)
+                            Class.forName(f.handlerClass()).getConstructor(CompositionRoot.class).newInstance(services);
+            return handler::handleRequest;
+        } catch (ReflectiveOperationException e) {
+            throw new AssertionError(f.logicalId() + ": cannot construct its handler " + f.handlerClass() + ": " + e, e);
+        }
+    }
 
     @Test
-    void tablesInTheLocalStackHaveTheTemplatesKeySchemas() {
+    void tablesInTheTestStackHaveTheTemplatesKeySchemas() {
         template.cfn().resourcesOfType("AWS::DynamoDB::Table").forEach((id, props) -> {
             String name = id.equals("UsersTable") ? stack.usersTable() : id.equals("PermissionsTable") ? stack.permissionsTable() : null;
             assertTrue(name != null, "a table the local stack does not create: " + id);
@@ -77,11 +92,8 @@ class TemplatePoliciesIT {
         return template.functions().stream().map(f -> DynamicTest.dynamicTest(f.logicalId(), () -> check(f)));
     }
 
-    private void check(SamTemplate.Function f) throws ReflectiveOperationException {
-        @SuppressWarnings("unchecked")
-        RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> handler =
-                (RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent>)
-                        Class.forName(f.handlerClass()).getConstructor(CompositionRoot.class).newInstance(services);
+    private void check(SamTemplate.Function f) {
+        Handler handler = handler(f, services);
         Set<AwsCallRecorder.Recorded> recorded = ConcurrentHashMap.newKeySet();
         List<Integer> statuses = new ArrayList<>();
         Function<APIGatewayProxyRequestEvent, Api.Response> call = event -> {
@@ -181,7 +193,7 @@ class TemplatePoliciesIT {
 
     private Account account(UserAdmin.NewUser spec) {
         Login login = stack.login(spec);
-        Api.Response made = Api.call(e -> setup.handleRequest(e, null), Api.post("/api/v1/users.generatePersonalAccessToken",
+        Api.Response made = Api.call(e -> setup.handleRequest(e, null), Api.post(generate.path(),
                 login.headers(), "{\"tokenName\":\"existing\",\"bypassTwoFactor\":true}"));
         return new Account(login.userId(), login.token(), made.status() == 200 ? made.token() : null);
     }

@@ -12,9 +12,7 @@ import com.networknt.schema.ValidationMessage;
 import dev.rcpat.local.Json;
 import dev.rcpat.aws.AwsEnvironment;
 import dev.rcpat.config.Settings;
-import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestFactory;
 
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
@@ -22,21 +20,23 @@ import java.lang.reflect.Modifier;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * template.yaml without AWS: valid for SAM's own schema, handlers that exist in the artifact,
- * exactly the environment the code reads (with the code's defaults), protected tables, and no
- * wildcard in any grant. Whether each grant is a call the code makes is {@link TemplatePoliciesIT}.
+ * template.yaml without AWS: valid for SAM's own schema, one handler (in Globals) that exists in
+ * the artifact, exactly the environment the code reads (with the code's defaults), protected
+ * tables, and no wildcard in any grant. Whether each grant is a call the code makes is
+ * {@link TemplatePoliciesIT}.
  */
 class TemplateTest {
 
@@ -72,18 +72,30 @@ class TemplateTest {
         assertFalse(validate(badStageName).isEmpty());
     }
 
-    @TestFactory
-    Stream<DynamicTest> everyHandlerIsAClassOfTheArtifactWithHandleRequest() {
-        Path classes = SamTemplate.PROJECT.resolve("target/classes");
-        return template.functions().stream().map(f -> DynamicTest.dynamicTest(f.logicalId(), () -> {
-            Path file = classes.resolve(f.handlerClass().replace('.', '/') + ".class");
-            assertTrue(Files.isRegularFile(file), f.logicalId() + ": " + file + " is not in the artifact's classes");
-            Class<?> handler = Class.forName(f.handlerClass());
-            assertTrue(RequestHandler.class.isAssignableFrom(handler), handler + " is not a RequestHandler");
-            Method method = handler.getMethod(f.handlerMethod(), APIGatewayProxyRequestEvent.class, Context.class);
-            assertTrue(Modifier.isPublic(method.getModifiers()));
-            handler.getConstructor();
-        }));
+    /** Every function runs the same handler, declared once in Globals; it serves the route of its event. */
+    static final String HANDLER = "dev.rcpat.entrypoints.ApiHandler::handleRequest";
+
+    @Test
+    void everyFunctionRunsTheOneHandlerDeclaredInGlobals() {
+        assertEquals(HANDLER, template.globalFunction().get("Handler"));
+        for (SamTemplate.Function f : template.functions()) {
+            assertFalse(f.properties().containsKey("Handler"), f.logicalId() + " overrides Handler");
+            assertEquals(HANDLER, f.handlerClass() + "::" + f.handlerMethod(), f.logicalId());
+        }
+    }
+
+    /** By name (reflection), so this test compiles whatever the entry point's package holds. */
+    @Test
+    void theHandlerIsAClassOfTheArtifactWithHandleRequest() throws ReflectiveOperationException {
+        String className = HANDLER.substring(0, HANDLER.indexOf("::"));
+        Path file = SamTemplate.PROJECT.resolve("target/classes").resolve(className.replace('.', '/') + ".class");
+        assertTrue(Files.isRegularFile(file), file + " is not in the artifact's classes");
+        Class<?> handler = Class.forName(className);
+        assertTrue(RequestHandler.class.isAssignableFrom(handler), handler + " is not a RequestHandler");
+        Method method = handler.getMethod(HANDLER.substring(HANDLER.indexOf("::") + 2),
+                APIGatewayProxyRequestEvent.class, Context.class);
+        assertTrue(Modifier.isPublic(method.getModifiers()));
+        handler.getConstructor();
     }
 
     @Test
@@ -230,6 +242,48 @@ class TemplateTest {
         assertTrue(throttling.stream().allMatch(s -> s.containsKey("ThrottlingRateLimit") && s.containsKey("ThrottlingBurstLimit")));
         assertEquals(Set.of("ApiUrl", "UsersTableName", "PermissionsTableName", "FunctionLogGroupName"),
                 outputs.keySet().stream().collect(Collectors.toSet()));
+    }
+
+    static final Set<SamTemplate.Grant> STORE_ACCESS = Set.of(
+            new SamTemplate.Grant("dynamodb:BatchGetItem", "table/UsersTable"),
+            new SamTemplate.Grant("dynamodb:BatchGetItem", "table/PermissionsTable"),
+            new SamTemplate.Grant("dynamodb:UpdateItem", "table/UsersTable"));
+
+    /** The managed policies are followed: what each function gets is what it lists, no more. */
+    @Test
+    void grantExpansionFollowsRefsToTheTemplatesManagedPolicies() {
+        Set<SamTemplate.Grant> mail = Set.of(
+                new SamTemplate.Grant("ses:SendEmail", "ses-identity/SenderIdentity"),
+                new SamTemplate.Grant("ses:SendEmail", "ses-identity/SenderAddress"));
+        Map<String, Set<SamTemplate.Grant>> byFunction = new HashMap<>();
+        template.functions().forEach(f -> byFunction.put(f.logicalId(), template.grants(f)));
+        Set<SamTemplate.Grant> withMail = new HashSet<>(STORE_ACCESS);
+        withMail.addAll(mail);
+        assertEquals(Map.of("GenerateTokenFunction", withMail, "RegenerateTokenFunction", withMail,
+                "RemoveTokenFunction", withMail, "ListTokensFunction", STORE_ACCESS), byFunction);
+
+        SamTemplate.Function f = template.functions().get(0);
+        for (Object notAPolicy : List.of(Map.of("Ref", "UsersTable"), Map.of("Ref", "NoSuchPolicy"), "AWSLambdaExecute")) {
+            Map<String, Object> props = new HashMap<>(f.properties());
+            props.put("Policies", List.of(notAPolicy));
+            SamTemplate.Function other = new SamTemplate.Function(f.logicalId(), f.handlerClass(), f.handlerMethod(),
+                    f.httpMethod(), f.path(), f.environment(), props);
+            assertThrows(AssertionError.class, () -> template.grants(other), notAPolicy.toString());
+        }
+    }
+
+    /** The mail grant is limited to SENDER_ADDRESS as the From address, wherever the statement lives. */
+    @Test
+    void sendingMailIsGrantedForTheSenderAddressOnly() {
+        for (SamTemplate.Function f : template.functions()) {
+            for (Map<String, Object> statement : template.statements(f)) {
+                if (SamTemplate.asList(statement.get("Action")).stream().noneMatch(a -> ((String) a).startsWith("ses:"))) {
+                    continue;
+                }
+                assertEquals(Map.of("StringEquals", Map.of("ses:FromAddress", Map.of("Ref", "SenderAddress"))),
+                        statement.get("Condition"), f.logicalId());
+            }
+        }
     }
 
     @Test
