@@ -10,12 +10,19 @@ import dev.rcpat.core.OutcomeWriter;
 import dev.rcpat.domain.Permissions;
 import dev.rcpat.http.Pipeline;
 import dev.rcpat.http.Route;
+import dev.rcpat.http.SessionBodies;
 import dev.rcpat.http.TokenBodies;
 import dev.rcpat.log.RequestLog;
 import dev.rcpat.mail.CodeMailer;
 import dev.rcpat.mail.LazyCodeMailer;
 import dev.rcpat.mail.ses.SesCodeMailer;
+import dev.rcpat.session.Login;
+import dev.rcpat.session.Logout;
+import dev.rcpat.session.Me;
+import dev.rcpat.session.SendEmailCode;
+import dev.rcpat.store.UserLookups;
 import dev.rcpat.store.UserStore;
+import dev.rcpat.store.dynamodb.DynamoDbUserLookups;
 import dev.rcpat.store.dynamodb.DynamoDbUserStore;
 import dev.rcpat.tokens.GenerateToken;
 import dev.rcpat.tokens.ListTokens;
@@ -29,6 +36,7 @@ import dev.rcpat.twofactor.TotpCodes;
 import dev.rcpat.twofactor.TwoFactorCheck;
 import org.crac.Core;
 import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -43,6 +51,7 @@ public final class CompositionRoot {
 
     private final Settings settings;
     private final UserStore store;
+    private final UserLookups lookups;
     private final CodeMailer mailer;
     private final Clock clock;
     private final AwsCallCounter calls;
@@ -53,10 +62,11 @@ public final class CompositionRoot {
     /** Held here because CRaC holds registered resources weakly. */
     private Priming priming;
 
-    public CompositionRoot(Settings settings, UserStore store, CodeMailer mailer, Clock clock, RequestLog log,
-                           AwsCallCounter calls) {
+    public CompositionRoot(Settings settings, UserStore store, UserLookups lookups, CodeMailer mailer, Clock clock,
+                           RequestLog log, AwsCallCounter calls) {
         this.settings = settings;
         this.store = store;
+        this.lookups = lookups;
         this.mailer = mailer;
         this.clock = clock;
         this.calls = calls;
@@ -64,17 +74,25 @@ public final class CompositionRoot {
         this.tokens = new TokenGenerator(random);
         this.totpCodes = new TotpCodes();
         Authenticator authenticator = new Authenticator(settings.loginExpirationDays());
-        TwoFactorCheck twoFactor = new TwoFactorCheck(settings,
-                new TotpCheck(settings, store, totpCodes),
-                new EmailCheck(settings, store, mailer, new EmailCodes(random)));
+        EmailCheck email = new EmailCheck(settings, store, mailer, new EmailCodes(random));
+        TwoFactorCheck twoFactor = new TwoFactorCheck(settings, new TotpCheck(settings, store, totpCodes), email);
         OutcomeWriter writer = new OutcomeWriter(store, authenticator, twoFactor, log);
-        this.pipeline = new Pipeline(routes(), store, authenticator, twoFactor, writer, clock, log, calls);
+        this.pipeline = new Pipeline(routes(authenticator, twoFactor, email), store, authenticator, twoFactor, writer,
+                clock, log, calls);
     }
 
     /** Every route the API serves. template.yaml attaches each to a function (TemplateTest keeps them equal). */
-    private List<Route<?>> routes() {
+    private List<Route<?>> routes(Authenticator authenticator, TwoFactorCheck twoFactor, EmailCheck email) {
         String tokenPermission = Permissions.CREATE_PERSONAL_ACCESS_TOKENS;
+        Route<Void> logout = Route.post("logout", null, false, Route.NO_BODY, new Logout()).withoutSuccessField();
         return List.of(
+                Route.publicPost("login", SessionBodies::login,
+                        new Login(settings, store, lookups, authenticator, twoFactor, tokens)),
+                logout,
+                logout.alsoOn("GET"),
+                Route.get("me", null, false, new Me()),
+                Route.publicPost("users.2fa.sendEmailCode", SessionBodies::emailOrUsername,
+                        new SendEmailCode(store, lookups, email)),
                 Route.post("users.generatePersonalAccessToken", tokenPermission, true,
                         TokenBodies::generate, new GenerateToken(tokens, settings)),
                 Route.post("users.regeneratePersonalAccessToken", tokenPermission, true,
@@ -99,11 +117,12 @@ public final class CompositionRoot {
     public static CompositionRoot build(Settings settings, AwsEnvironment aws, Clock clock, RequestLog log) {
         AwsCallCounter calls = new AwsCallCounter();
         SdkHttpClient http = AwsClients.httpClient();
-        UserStore store = new DynamoDbUserStore(AwsClients.dynamoDb(aws, http, calls),
-                settings.usersTable(), settings.permissionsTable());
+        DynamoDbClient dynamo = AwsClients.dynamoDb(aws, http, calls);
+        UserStore store = new DynamoDbUserStore(dynamo, settings.usersTable(), settings.permissionsTable());
+        UserLookups lookups = new DynamoDbUserLookups(dynamo, settings.lookupsTable());
         CodeMailer mailer = new LazyCodeMailer(
                 () -> new SesCodeMailer(AwsClients.ses(aws, http, calls), settings.senderAddress()));
-        return new CompositionRoot(settings, store, mailer, clock, log, calls);
+        return new CompositionRoot(settings, store, lookups, mailer, clock, log, calls);
     }
 
     public Settings settings() {
@@ -112,6 +131,10 @@ public final class CompositionRoot {
 
     public UserStore store() {
         return store;
+    }
+
+    public UserLookups lookups() {
+        return lookups;
     }
 
     public CodeMailer mailer() {

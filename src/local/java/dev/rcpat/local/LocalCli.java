@@ -49,7 +49,7 @@ public final class LocalCli {
               status [--json]                                 is a local stack running, and where
               bench [ARGS]...                                 the cold-start / latency benchmark
 
-              AWS = --aws [--region R] (--stack-name S | --users-table T --permissions-table P)
+              AWS = --aws [--region R] (--stack-name S | --users-table T --permissions-table P --lookups-table L)
                     runs the command against real DynamoDB tables with the default AWS credentials.
             Every command but serve works on the stack that serve started (see bin/local status).
             """;

@@ -23,7 +23,9 @@ public final class Refusal extends Exception {
         /** Ours: the request body is over the size limit. */
         TOO_LARGE,
         /** Ours: a dependency (DynamoDB, SES) failed. */
-        UNAVAILABLE
+        UNAVAILABLE,
+        /** A refused login: Rocket.Chat answers these 401 in its login envelope. */
+        LOGIN_REFUSED
     }
 
     public static final String INVALID_PARAMS = "invalid-params";
@@ -70,6 +72,16 @@ public final class Refusal extends Exception {
     public static Refusal tooLarge(int limitBytes) {
         return new Refusal(Kind.TOO_LARGE, "error-payload-too-large",
                 "The request body is larger than " + limitBytes + " bytes", null, null);
+    }
+
+    /** A login refused with {@code error} and {@code message} (and the second factor's details, if any). */
+    public static Refusal loginRefused(String error, String message, Map<String, Object> details) {
+        return new Refusal(Kind.LOGIN_REFUSED, error, message, details, null);
+    }
+
+    /** The same refusal in the login envelope (a second factor challenged at login). */
+    public Refusal atLogin() {
+        return kind == Kind.REJECTED ? loginRefused(errorType, reason, details) : this;
     }
 
     public static Refusal unavailable(String message, Throwable cause) {

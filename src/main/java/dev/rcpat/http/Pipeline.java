@@ -8,6 +8,7 @@ import dev.rcpat.aws.AwsCallCounter;
 import dev.rcpat.core.AuthenticatedRequest;
 import dev.rcpat.core.Outcome;
 import dev.rcpat.core.OutcomeWriter;
+import dev.rcpat.core.PublicEndpoint;
 import dev.rcpat.domain.Refusal;
 import dev.rcpat.domain.StoredToken;
 import dev.rcpat.domain.User;
@@ -83,9 +84,17 @@ public final class Pipeline {
         } else {
             try {
                 request.checkBodySize();
-                AuthenticatedRequest caller = authenticate(route, request);
-                userId = caller.user().id();
-                answer = Responses.success(run(route, request, caller));
+                Map<String, Object> result;
+                if (route.requiresLogin()) {
+                    AuthenticatedRequest caller = authenticate(route, request);
+                    userId = caller.user().id();
+                    result = run(route, request, caller);
+                } else {
+                    PublicEndpoint.Answer served = runPublic(route, request);
+                    userId = served.userId();
+                    result = served.body();
+                }
+                answer = route.addsSuccessField() ? Responses.success(result) : Responses.successAsIs(result);
             } catch (Refusal refusal) {
                 answer = Responses.refused(refusal);
                 errorType = refusal.errorType();
@@ -128,6 +137,13 @@ public final class Pipeline {
         return new AuthenticatedRequest(user, used, permitted, now, request.client());
     }
 
+    private <I> PublicEndpoint.Answer runPublic(Route<I> route, ApiRequest request)
+            throws Refusal, StoreUnavailableException {
+        ObjectNode fields = request.bodyObject();
+        I input = route.input().read(new RequestBody(fields, request.isFormEncoded(), request::header));
+        return route.publicEndpoint().handle(input, request.client(), clock.millis());
+    }
+
     private <I> Map<String, Object> run(Route<I> route, ApiRequest request, AuthenticatedRequest caller)
             throws Refusal, StoreUnavailableException {
         boolean changeAttempted = false;
@@ -139,7 +155,7 @@ public final class Pipeline {
                         request.header(TWO_FACTOR_CODE_HEADER), request.header(TWO_FACTOR_METHOD_HEADER),
                         caller.now(), caller.client().fingerprint()));
             }
-            I input = route.input().read(new RequestBody(fields, request.isFormEncoded()));
+            I input = route.input().read(new RequestBody(fields, request.isFormEncoded(), request::header));
             Outcome outcome = route.endpoint().handle(caller, input);
             if (outcome instanceof Outcome.Change change) {
                 changeAttempted = true;

@@ -42,6 +42,11 @@ public final class Responses {
         return new Answer(200, body);
     }
 
+    /** A success whose body Rocket.Chat sends as is, without {@code "success"} (logout). */
+    public static Answer successAsIs(Map<String, Object> result) {
+        return new Answer(200, result);
+    }
+
     public static Answer notFound() {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("success", false);
@@ -71,6 +76,15 @@ public final class Responses {
             case CONFLICT -> new Answer(409, withErrorType(body, refusal));
             case TOO_LARGE -> new Answer(413, withErrorType(body, refusal));
             case UNAVAILABLE -> new Answer(503, withErrorType(body, refusal));
+            case LOGIN_REFUSED -> {
+                body.put("error", refusal.errorType());
+                body.put("status", "error");
+                if (!refusal.details().isEmpty()) {
+                    body.put("details", refusal.details());
+                }
+                body.put("message", refusal.reason());
+                yield new Answer(401, body);
+            }
         };
     }
 

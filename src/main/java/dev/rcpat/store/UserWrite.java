@@ -18,7 +18,7 @@ public final class UserWrite {
     public sealed interface Op permits AddPersonalAccessToken, ReplacePersonalAccessToken,
             RemovePersonalAccessToken, TouchLastUsed, RememberTwoFactor, StoreEmailCode, SpendEmailCode,
             CountFailedEmailCode, WithdrawEmailCode, SpendTotpStep, SpendBackupCode, CountFailedTotp, LockTotp,
-            AddLoginToken { }
+            AddLoginToken, PruneLoginTokens, RemoveLoginToken, CountFailedLogin, BlockLogins, ClearLoginFailures { }
 
     /** Adds a PAT if no PAT of that name exists and the user has fewer than {@code maxTokens}. */
     public record AddPersonalAccessToken(StoredToken token, int maxTokens) implements Op { }
@@ -73,6 +73,28 @@ public final class UserWrite {
 
     /** Adds a login token if no token with that hash exists. */
     public record AddLoginToken(StoredToken token) implements Op { }
+
+    /**
+     * Removes the login tokens with these hashes, if the user still has exactly {@code countBefore}
+     * login tokens: two concurrent logins that pruned from the same view cannot both pass the limit.
+     */
+    public record PruneLoginTokens(List<String> hashes, int countBefore) implements Op {
+        public PruneLoginTokens {
+            hashes = List.copyOf(hashes);
+        }
+    }
+
+    /** Removes the login token with that hash if it still exists (logout). */
+    public record RemoveLoginToken(String hashedToken) implements Op { }
+
+    /** Counts a failed login (atomic increment). */
+    public record CountFailedLogin() implements Op { }
+
+    /** Blocks logins until {@code until} and starts the failure count afresh. */
+    public record BlockLogins(long until) implements Op { }
+
+    /** Forgets failed logins and any block (a successful login). */
+    public record ClearLoginFailures() implements Op { }
 
     private final String userId;
     private final List<Op> ops = new ArrayList<>();

@@ -59,6 +59,27 @@ public final class TwoFactorCheck {
         return new TwoFactorPass(method.wireName(), ops);
     }
 
+    /**
+     * The second factor of a login (Rocket.Chat's login handler): TOTP if the user has it, else
+     * email; no password fallback, no bypass and no "remember", since no token is used yet. The
+     * refusals are the token endpoints' ones; the login answers them in its own envelope.
+     */
+    public TwoFactorPass verifyAtLogin(User user, String code, long now) throws Refusal, StoreUnavailableException {
+        if (!settings.twoFactorEnabled()) {
+            return TwoFactorPass.withoutCode("disabled");
+        }
+        List<String> available = MethodSelection.availableMethods(user, settings);
+        if (MethodSelection.totpEnabled(user, settings)) {
+            return new TwoFactorPass(Method.TOTP.wireName(),
+                    totp.verify(user, code, now, Challenge.of(Method.TOTP, available)));
+        }
+        if (MethodSelection.emailEnabled(user, settings)) {
+            return new TwoFactorPass(Method.EMAIL.wireName(),
+                    email.verify(user, code, now, EmailCheck.challenge(user, available)));
+        }
+        return TwoFactorPass.withoutCode("no-method");
+    }
+
     private static List<UserWrite.Op> verifyPassword(User user, String code, Challenge challenge) throws Refusal {
         if (code == null) {
             throw challenge.required();

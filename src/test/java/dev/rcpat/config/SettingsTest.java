@@ -1,5 +1,6 @@
 package dev.rcpat.config;
 
+import dev.rcpat.testing.TestSettings;
 import org.junit.jupiter.api.Test;
 
 import java.util.HashMap;
@@ -14,7 +15,7 @@ class SettingsTest {
 
     @Test
     void invalidTwoFactorSettingsFailFast() {
-        Map<String, String> base = new HashMap<>(Map.of(Settings.USERS_TABLE, "u", Settings.PERMISSIONS_TABLE, "p"));
+        Map<String, String> base = new HashMap<>(TestSettings.environment(Map.of()));
         Map<String, String> bad = Map.of(
                 Settings.TOTP_MAX_ATTEMPTS, "0",
                 Settings.TOTP_LOCK_SECONDS, "five",
@@ -39,7 +40,7 @@ class SettingsTest {
 
     @Test
     void everyVariableIsListedOnce() {
-        assertEquals(15, Settings.VARIABLES.size());
+        assertEquals(20, Settings.VARIABLES.size());
         assertEquals(Settings.VARIABLES.size(), Settings.VARIABLES.stream().distinct().count());
     }
 }

@@ -1,5 +1,6 @@
 package dev.rcpat.core;
 
+import dev.rcpat.testing.TestSettings;
 import dev.rcpat.auth.Authenticator;
 import dev.rcpat.auth.RandomSource;
 import dev.rcpat.config.Settings;
@@ -31,7 +32,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class OutcomeWriterTest {
 
     static final long NOW = 1_800_000_000_000L;
-    static final Settings SETTINGS = Settings.from(Map.of(Settings.USERS_TABLE, "u", Settings.PERMISSIONS_TABLE, "p"));
+    static final Settings SETTINGS = TestSettings.defaults();
 
     final InMemoryUserStore store = new InMemoryUserStore();
     final List<String> logLines = new ArrayList<>();

@@ -318,7 +318,8 @@ class BinLocalIT {
 
     @Test
     void adminCommandsRunAgainstAwsTablesWithTheDefaultCredentialChain() {
-        String[] aws = {"--aws", "--region", "us-east-1", "--users-table", "rcpat-users", "--permissions-table", "rcpat-permissions"};
+        String[] aws = {"--aws", "--region", "us-east-1", "--users-table", "rcpat-users", "--permissions-table",
+                "rcpat-permissions", "--lookups-table", "rcpat-lookups"};
         // What an operator's environment provides: credentials, and here an endpoint (the emulator, not AWS).
         Map<String, String> props = Map.of("aws.accessKeyId", "operator", "aws.secretAccessKey", "operator-secret",
                 "aws.endpointUrl", local.stack.state().dynamodbEndpoint());
@@ -349,7 +350,8 @@ class BinLocalIT {
         }
         RunningLocal.Result noTables = local.run("users", "login-token", "--username", "x", "--aws", "--region", "us-east-1");
         assertEquals(2, noTables.code());
-        assertEquals("bin/local: --aws needs --stack-name S, or --users-table T and --permissions-table P\n", noTables.err());
+        assertEquals("bin/local: --aws needs --stack-name S, or --users-table T, --permissions-table P and --lookups-table L\n",
+                noTables.err());
         RunningLocal.Result notWithoutAws = local.run("users", "login-token", "--username", "x", "--users-table", "t");
         assertEquals(2, notWithoutAws.code());
         assertEquals("bin/local: --users-table only applies with --aws\n", notWithoutAws.err());

@@ -11,7 +11,9 @@ import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
 import dev.rcpat.local.Json;
 import dev.rcpat.aws.AwsEnvironment;
+import dev.rcpat.CompositionRoot;
 import dev.rcpat.config.Settings;
+import dev.rcpat.testing.TestSettings;
 import org.junit.jupiter.api.Test;
 
 import java.lang.reflect.Field;
@@ -111,8 +113,17 @@ class TemplateTest {
                 assertFalse(f.properties().containsKey(inherited), f.logicalId() + " overrides " + inherited);
             }
         }
-        long distinctRoutes = template.functions().stream().map(f -> f.httpMethod() + " " + f.path()).distinct().count();
-        assertEquals(template.functions().size(), distinctRoutes, "one function per endpoint");
+    }
+
+    /** The template serves exactly the route table's routes, each from one function. */
+    @Test
+    void theApiEventsAreTheRouteTable() {
+        List<String> events = template.functions().stream().flatMap(f -> f.events().stream())
+                .map(e -> e.method() + " " + e.path()).sorted().toList();
+        assertEquals(events.stream().distinct().toList(), events, "a route served by two functions");
+        CompositionRoot root = new CompositionRoot(TestSettings.defaults(), null, null, null, null, null, null);
+        List<String> routes = root.pipeline().routes().stream().map(r -> r.method() + " " + r.path()).sorted().toList();
+        assertEquals(routes, events);
     }
 
     /** The env var names the code reads: Settings' name constants, and AwsEnvironment's but the local ones. */
@@ -161,11 +172,11 @@ class TemplateTest {
                     }
                     String text = String.valueOf(resolved);
                     env.put(name, text);
-                    if (Set.of(Settings.USERS_TABLE, Settings.PERMISSIONS_TABLE, Settings.SENDER_ADDRESS).contains(name)) {
+                    if (name.endsWith("_TABLE") || name.equals(Settings.SENDER_ADDRESS)) {
                         minimal.put(name, text);
                     }
                 });
-        assertEquals(3, minimal.size(), "tables and sender come from resources / a required parameter: " + minimal);
+        assertEquals(4, minimal.size(), "tables and sender come from resources / a required parameter: " + minimal);
         assertEquals(Settings.from(minimal), Settings.from(env));
     }
 
@@ -240,7 +251,7 @@ class TemplateTest {
         assertEquals(Map.of("Fn::Sub", "https://${Api}.execute-api.${AWS::Region}.${AWS::URLSuffix}/" + api.get("StageName")), url);
         List<Map<String, Object>> throttling = (List<Map<String, Object>>) api.get("MethodSettings");
         assertTrue(throttling.stream().allMatch(s -> s.containsKey("ThrottlingRateLimit") && s.containsKey("ThrottlingBurstLimit")));
-        assertEquals(Set.of("ApiUrl", "UsersTableName", "PermissionsTableName", "FunctionLogGroupName"),
+        assertEquals(Set.of("ApiUrl", "UsersTableName", "PermissionsTableName", "LookupsTableName", "FunctionLogGroupName"),
                 outputs.keySet().stream().collect(Collectors.toSet()));
     }
 
@@ -256,7 +267,8 @@ class TemplateTest {
                 new SamTemplate.Grant("ses:SendEmail", "ses-identity/SenderIdentity"),
                 new SamTemplate.Grant("ses:SendEmail", "ses-identity/SenderAddress"));
         Map<String, Set<SamTemplate.Grant>> byFunction = new HashMap<>();
-        template.functions().forEach(f -> byFunction.put(f.logicalId(), template.grants(f)));
+        template.functions().stream().filter(f -> f.logicalId().contains("Token"))
+                .forEach(f -> byFunction.put(f.logicalId(), template.grants(f)));
         Set<SamTemplate.Grant> withMail = new HashSet<>(STORE_ACCESS);
         withMail.addAll(mail);
         assertEquals(Map.of("GenerateTokenFunction", withMail, "RegenerateTokenFunction", withMail,
@@ -267,7 +279,7 @@ class TemplateTest {
             Map<String, Object> props = new HashMap<>(f.properties());
             props.put("Policies", List.of(notAPolicy));
             SamTemplate.Function other = new SamTemplate.Function(f.logicalId(), f.handlerClass(), f.handlerMethod(),
-                    f.httpMethod(), f.path(), f.environment(), props);
+                    f.events(), f.environment(), props);
             assertThrows(AssertionError.class, () -> template.grants(other), notAPolicy.toString());
         }
     }
@@ -296,7 +308,7 @@ class TemplateTest {
         Map<String, Object> props = new HashMap<>(f.properties());
         props.put("Policies", List.of(Map.of("DynamoDBCrudPolicy", Map.of("TableName", Map.of("Ref", "UsersTable")))));
         Set<SamTemplate.Grant> grants = template.grants(new SamTemplate.Function(f.logicalId(), f.handlerClass(),
-                f.handlerMethod(), f.httpMethod(), f.path(), f.environment(), props));
+                f.handlerMethod(), f.events(), f.environment(), props));
         assertTrue(grants.contains(new SamTemplate.Grant("dynamodb:DeleteItem", "table/UsersTable")), grants.toString());
         assertTrue(grants.stream().anyMatch(g -> g.resource().endsWith("/index/*")), grants.toString());
     }

@@ -1,6 +1,7 @@
 package dev.rcpat.testing;
 
 import dev.rcpat.domain.EmailCode;
+import dev.rcpat.domain.LoginAttempts;
 import dev.rcpat.domain.Permissions;
 import dev.rcpat.domain.StoredToken;
 import dev.rcpat.domain.TotpState;
@@ -85,6 +86,7 @@ public final class InMemoryUserStore implements UserStore {
         Map<String, StoredToken> logins = new HashMap<>(u.loginTokens());
         TotpState totp = u.totp();
         EmailCode code = u.emailCode();
+        LoginAttempts attempts = u.loginAttempts();
         switch (op) {
             case UserWrite.AddPersonalAccessToken add -> {
                 require(!pats.containsKey(add.token().name()) && pats.size() < add.maxTokens());
@@ -153,9 +155,18 @@ public final class InMemoryUserStore implements UserStore {
                 require(!logins.containsKey(add.token().key()));
                 logins.put(add.token().key(), add.token());
             }
+            case UserWrite.PruneLoginTokens prune -> {
+                require(logins.size() == prune.countBefore());
+                prune.hashes().forEach(logins::remove);
+            }
+            case UserWrite.RemoveLoginToken remove -> require(logins.remove(remove.hashedToken()) != null);
+            case UserWrite.CountFailedLogin ignored ->
+                    attempts = new LoginAttempts(attempts.failures() + 1, attempts.blockedUntil());
+            case UserWrite.BlockLogins block -> attempts = new LoginAttempts(0, block.until());
+            case UserWrite.ClearLoginFailures ignored -> attempts = LoginAttempts.NONE;
         }
         return new User(u.id(), u.username(), u.active(), u.roles(), u.emails(), u.passwordBcrypt(), logins, pats,
-                totp, u.email2faEnabled(), code);
+                totp, u.email2faEnabled(), code, u.name(), attempts);
     }
 
     private static boolean usable(TotpState totp, long now, int maxFailed) {

@@ -44,7 +44,7 @@ public final class TestStack {
         tables = TemplateTables.read(PROJECT.resolve("template.yaml"), "test");
         dynamo = AwsClients.dynamoDb(aws(), AwsClients.httpClient(), new AwsCallCounter());
         tables.createAll(dynamo);
-        admin = new UserAdmin(dynamo, usersTable(), permissionsTable());
+        admin = UserAdmin.on(dynamo, tables);
         admin.setPermission(Permissions.CREATE_PERSONAL_ACCESS_TOKENS, List.of("admin", "user"));
         mailbox = new SesMailbox(emulators.sesEndpoint());
     }
@@ -76,6 +76,14 @@ public final class TestStack {
 
     public String usersTable() {
         return tables.tableName("UsersTable");
+    }
+
+    public TemplateTables tables() {
+        return tables;
+    }
+
+    public String lookupsTable() {
+        return tables.tableName("LookupsTable");
     }
 
     public String permissionsTable() {
@@ -113,8 +121,7 @@ public final class TestStack {
     /** Environment variables as template.yaml would set them, plus {@code overrides}. */
     public Map<String, String> environment(Map<String, String> overrides) {
         Map<String, String> env = new HashMap<>();
-        env.put(Settings.USERS_TABLE, usersTable());
-        env.put(Settings.PERMISSIONS_TABLE, permissionsTable());
+        env.putAll(tables.tableVariables());
         env.put(Settings.SENDER_ADDRESS, "no-reply@rcpat.test");
         env.putAll(overrides);
         return env;
@@ -129,7 +136,7 @@ public final class TestStack {
     /** As {@link #services(Map, Clock)}, with the store wrapped (race tests make things happen between read and write). */
     public CompositionRoot services(Map<String, String> settingOverrides, Clock clock, UnaryOperator<UserStore> wrap) {
         CompositionRoot real = services(settingOverrides, clock);
-        return new CompositionRoot(real.settings(), wrap.apply(real.store()), real.mailer(), clock,
+        return new CompositionRoot(real.settings(), wrap.apply(real.store()), real.lookups(), real.mailer(), clock,
                 new RequestLog(LogCapture::record), real.calls());
     }
 

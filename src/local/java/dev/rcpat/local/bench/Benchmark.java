@@ -129,10 +129,9 @@ public final class Benchmark {
             dynamo = AwsClients.dynamoDb(aws, AwsClients.httpClient(), new AwsCallCounter());
             tables.createAll(dynamo);
             usersTable = tables.tableName("UsersTable");
-            admin = new UserAdmin(dynamo, usersTable, tables.tableName("PermissionsTable"));
+            admin = UserAdmin.on(dynamo, tables);
             admin.setPermission(Permissions.CREATE_PERSONAL_ACCESS_TOKENS, List.of("admin", "user"));
-            childEnv = childEnvironment(emulators.dynamoDbEndpoint(), emulators.sesEndpoint(),
-                    usersTable, tables.tableName("PermissionsTable"));
+            childEnv = childEnvironment(emulators.dynamoDbEndpoint(), emulators.sesEndpoint(), tables);
 
             System.out.printf("rcpat benchmark: %d cold runs each, warm %d+%d requests, %d MB heap model, JDK %s%n",
                     runs, warmup, requests, memoryMb, jdk());
@@ -347,7 +346,7 @@ public final class Benchmark {
     /** The non-numeric values of the last child's BENCH line (a response body). */
     private final Map<String, String> lastText = new LinkedHashMap<>();
 
-    private Map<String, String> childEnvironment(URI dynamo, URI ses, String users, String permissions) {
+    private Map<String, String> childEnvironment(URI dynamo, URI ses, TemplateTables tables) {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
         env.put("LANG", "C.UTF-8");
@@ -356,8 +355,7 @@ public final class Benchmark {
         env.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", String.valueOf(memoryMb));
         env.put(AwsEnvironment.DYNAMODB_ENDPOINT, dynamo.toString());
         env.put(AwsEnvironment.SES_ENDPOINT, ses.toString());
-        env.put(Settings.USERS_TABLE, users);
-        env.put(Settings.PERMISSIONS_TABLE, permissions);
+        env.putAll(tables.tableVariables());
         env.put(Settings.SENDER_ADDRESS, "no-reply@rcpat.bench");
         return env;
     }

@@ -207,6 +207,30 @@ public final class DynamoDbUserStore implements UserStore {
                     x.set(totp + "." + x.name(FAILED_ATTEMPTS) + " = " + x.value(num(0)));
                     x.condition("attribute_exists(" + totp + ")");
                 }
+                case UserWrite.PruneLoginTokens prune -> {
+                    String tokens = x.name(LOGIN_TOKENS);
+                    for (String hash : prune.hashes()) {
+                        x.remove(tokens + "." + x.name(hash));
+                    }
+                    x.condition("size(" + tokens + ") = " + x.value(num(prune.countBefore())));
+                }
+                case UserWrite.RemoveLoginToken remove -> {
+                    String path = x.name(LOGIN_TOKENS) + "." + x.name(remove.hashedToken());
+                    x.remove(path);
+                    x.condition("attribute_exists(" + path + ")");
+                }
+                case UserWrite.CountFailedLogin ignored -> {
+                    String failures = x.name(LOGIN_FAILURES);
+                    x.set(failures + " = if_not_exists(" + failures + ", " + x.value(num(0)) + ") + " + x.value(num(1)));
+                }
+                case UserWrite.BlockLogins block -> {
+                    x.set(x.name(LOGIN_BLOCKED_UNTIL) + " = " + x.value(num(block.until())));
+                    x.set(x.name(LOGIN_FAILURES) + " = " + x.value(num(0)));
+                }
+                case UserWrite.ClearLoginFailures ignored -> {
+                    x.remove(x.name(LOGIN_FAILURES));
+                    x.remove(x.name(LOGIN_BLOCKED_UNTIL));
+                }
                 case UserWrite.AddLoginToken add -> {
                     String path = x.name(LOGIN_TOKENS) + "." + x.name(add.token().key());
                     x.set(path + " = " + x.value(UserItem.toItem(add.token())));
