@@ -25,28 +25,40 @@ import java.util.function.UnaryOperator;
 /**
  * The emulators and tables every integration test shares: started once per test JVM, on free
  * loopback ports, tables created from template.yaml; stopped by process id when the JVM exits.
- * Tests isolate themselves by creating their own users (random ids).
+ * With {@code rcpat.backend=localstack} (-Plocalstack), LocalStack in Docker stands in for both
+ * emulators ({@link LocalStackBackend}). Tests isolate themselves by creating their own users (random ids).
  */
 public final class TestStack {
 
     public static final Path PROJECT = Path.of(System.getProperty("user.dir"));
+    private static final String SENDER_ADDRESS = "no-reply@rcpat.test";
     private static volatile TestStack instance;
 
     private final Emulators emulators;
+    private final AwsEnvironment aws;
+    private final SesMailbox mailbox;
     private final TemplateTables tables;
     private final DynamoDbClient dynamo;
     private final UserAdmin admin;
-    private final SesMailbox mailbox;
 
     private TestStack() throws IOException {
-        emulators = Emulators.start(PROJECT, null, PROJECT.resolve("target/emulator-logs"));
-        Runtime.getRuntime().addShutdownHook(new Thread(emulators::close));
+        if (LocalStackBackend.selected()) {
+            LocalStackBackend localStack = LocalStackBackend.start(SENDER_ADDRESS);
+            Runtime.getRuntime().addShutdownHook(new Thread(localStack::close));
+            emulators = Emulators.running(localStack.endpoint(), localStack.endpoint());
+            aws = localStack.aws();
+            mailbox = SesMailbox.localStack(localStack.endpoint());
+        } else {
+            emulators = Emulators.start(PROJECT, null, PROJECT.resolve("target/emulator-logs"));
+            Runtime.getRuntime().addShutdownHook(new Thread(emulators::close));
+            aws = AwsEnvironment.emulators(emulators.dynamoDbEndpoint(), emulators.sesEndpoint());
+            mailbox = new SesMailbox(emulators.sesEndpoint());
+        }
         tables = TemplateTables.read(PROJECT.resolve("template.yaml"), "test");
         dynamo = AwsClients.dynamoDb(aws(), AwsClients.httpClient(), new AwsCallCounter());
         tables.createAll(dynamo);
         admin = UserAdmin.on(dynamo, tables);
         admin.setPermission(Permissions.CREATE_PERSONAL_ACCESS_TOKENS, List.of("admin", "user"));
-        mailbox = new SesMailbox(emulators.sesEndpoint());
     }
 
     public static TestStack get() {
@@ -67,7 +79,7 @@ public final class TestStack {
     }
 
     public AwsEnvironment aws() {
-        return AwsEnvironment.emulators(emulators.dynamoDbEndpoint(), emulators.sesEndpoint());
+        return aws;
     }
 
     public Emulators emulators() {
@@ -122,7 +134,7 @@ public final class TestStack {
     public Map<String, String> environment(Map<String, String> overrides) {
         Map<String, String> env = new HashMap<>();
         env.putAll(tables.tableVariables());
-        env.put(Settings.SENDER_ADDRESS, "no-reply@rcpat.test");
+        env.put(Settings.SENDER_ADDRESS, SENDER_ADDRESS);
         env.putAll(overrides);
         return env;
     }
