@@ -31,6 +31,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import software.amazon.awssdk.services.dynamodb.model.TimeToLiveSpecification;
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -204,16 +206,23 @@ class TemplateTablesTest {
     }
 
     @Test
-    void theProjectsTablesAreOnDemandKeyedByIdWithoutIndexesOrTtl() throws IOException {
+    void theProjectsTablesAreOnDemandKeyedByIdWithoutIndexesAndOnlyLookupsExpire() throws IOException {
         TemplateTables tables = TemplateTables.read(Path.of(System.getProperty("user.dir"), "template.yaml"), "unit");
         tables.createAll(dynamo(TemplateTablesTest::active, TemplateTablesTest::ok));
-        List<CreateTableRequest> expected = new ArrayList<>();
-        for (String name : List.of("unit-users", "unit-permissions")) {
+        List<Object> expected = new ArrayList<>();
+        for (String name : List.of("unit-users", "unit-lookups", "unit-permissions")) {
             expected.add(CreateTableRequest.builder().tableName(name).billingMode(BillingMode.PAY_PER_REQUEST)
                     .attributeDefinitions(attribute("_id", ScalarAttributeType.S))
                     .keySchema(key("_id", KeyType.HASH)).build());
+            if (name.equals("unit-lookups")) {
+                expected.add(UpdateTimeToLiveRequest.builder().tableName(name).timeToLiveSpecification(
+                        TimeToLiveSpecification.builder().enabled(true).attributeName("expiresAt").build()).build());
+            }
         }
         assertEquals(expected, sent);
         assertEquals(Optional.empty(), tables.ttlAttribute("UsersTable"));
+        assertEquals(Optional.of("expiresAt"), tables.ttlAttribute("LookupsTable"));
+        assertEquals(Map.of("USERS_TABLE", "unit-users", "PERMISSIONS_TABLE", "unit-permissions",
+                "LOOKUPS_TABLE", "unit-lookups"), tables.tableVariables());
     }
 }
