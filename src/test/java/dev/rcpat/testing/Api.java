@@ -33,7 +33,7 @@ public final class Api {
                 .withBody(body)
                 .withIsBase64Encoded(false);
         APIGatewayProxyRequestEvent.RequestIdentity identity = new APIGatewayProxyRequestEvent.RequestIdentity();
-        identity.setSourceIp(headers.getOrDefault("X-Test-Source-Ip", "203.0.113.10"));
+        identity.setSourceIp("203.0.113.10");
         identity.setUserAgent(headers.getOrDefault("User-Agent", "rcpat-tests/1.0"));
         APIGatewayProxyRequestEvent.ProxyRequestContext ctx = new APIGatewayProxyRequestEvent.ProxyRequestContext();
         ctx.setIdentity(identity);
@@ -42,6 +42,12 @@ public final class Api {
         ctx.setStage("prod");
         e.setRequestContext(ctx);
         return e;
+    }
+
+    /** The same event as API Gateway would send it from another client address. */
+    public static APIGatewayProxyRequestEvent withSourceIp(APIGatewayProxyRequestEvent event, String sourceIp) {
+        event.getRequestContext().getIdentity().setSourceIp(sourceIp);
+        return event;
     }
 
     public static APIGatewayProxyRequestEvent get(String path, Map<String, String> headers) {

@@ -1,5 +1,6 @@
 package dev.rcpat.twofactor;
 
+import dev.rcpat.testing.AuthenticatorApp;
 import dev.rcpat.CompositionRoot;
 import dev.rcpat.config.Settings;
 import dev.rcpat.domain.User;

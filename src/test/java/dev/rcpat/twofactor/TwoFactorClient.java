@@ -32,6 +32,12 @@ final class TwoFactorClient {
 
     /** A request as a client sends it; {@code method}/{@code code} null leave the 2FA headers out. */
     Api.Response generate(String userId, String token, String method, String code, String body, Map<String, String> extra) {
+        return generate(userId, token, method, code, body, extra, "203.0.113.10");
+    }
+
+    /** As a client at {@code sourceIp} sends it. */
+    Api.Response generate(String userId, String token, String method, String code, String body, Map<String, String> extra,
+                          String sourceIp) {
         Map<String, String> headers = Api.auth(userId, token);
         if (method != null) {
             headers.put("x-2fa-method", method);
@@ -40,7 +46,7 @@ final class TwoFactorClient {
             headers.put("x-2fa-code", code);
         }
         headers.putAll(extra);
-        return Api.call(e -> handler.handleRequest(e, null), Api.post(PATH, headers, body));
+        return Api.call(e -> handler.handleRequest(e, null), Api.withSourceIp(Api.post(PATH, headers, body), sourceIp));
     }
 
     Api.Response generate(String userId, String token, String code, String body) {

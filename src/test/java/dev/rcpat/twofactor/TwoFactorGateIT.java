@@ -4,6 +4,7 @@ import dev.rcpat.auth.Secrets;
 import dev.rcpat.config.Settings;
 import dev.rcpat.local.UserAdmin;
 import dev.rcpat.testing.Api;
+import dev.rcpat.testing.AuthenticatorApp;
 import dev.rcpat.testing.LogCapture;
 import dev.rcpat.testing.LogSecretScan;
 import dev.rcpat.testing.Login;
@@ -41,12 +42,18 @@ class TwoFactorGateIT {
         return LogCapture.secret(AuthenticatorApp.code(l.totpSecret(), clock.millis()));
     }
 
-    static Api.Response generate(TwoFactorClient rig, Login l, String token, String code, String body, Map<String, String> client) {
-        return rig.generate(l.userId(), token, null, code, body, client);
+    /** Where a request comes from: the client address API Gateway sees, and the user agent. */
+    record From(String ip, String userAgent) { }
+
+    /** The address and agent of any test request that does not say where it comes from. */
+    static final From ANYWHERE = new From("203.0.113.10", "rcpat-tests/1.0");
+
+    static Api.Response generate(TwoFactorClient rig, Login l, String token, String code, String body, From client) {
+        return rig.generate(l.userId(), token, null, code, body, Map.of("User-Agent", client.userAgent()), client.ip());
     }
 
-    static Map<String, String> from(String ip) {
-        return Map.of("X-Test-Source-Ip", ip, "User-Agent", UA);
+    static From from(String ip) {
+        return new From(ip, UA);
     }
 
     @Test
@@ -58,12 +65,12 @@ class TwoFactorGateIT {
         Login l = stack.login(UserAdmin.NewUser.named("pw-" + UserAdmin.newUserId()).password(password)
                 .email("pw-" + UserAdmin.newUserId().toLowerCase() + "@rcpat.test", false).withEmail2fa());
         String t = l.token();
-        assertAnswer(400, challenge("totp-required", PASSWORD), generate(noRemember, l, t, null, "{\"tokenName\":\"a\"}", Map.of()));
-        assertToken(generate(noRemember, l, t, digest.toUpperCase(Locale.ROOT), "{\"tokenName\":\"a\"}", Map.of()));
-        assertToken(generate(noRemember, l, t, digest, "{\"tokenName\":\"b\"}", Map.of()));
+        assertAnswer(400, challenge("totp-required", PASSWORD), generate(noRemember, l, t, null, "{\"tokenName\":\"a\"}", ANYWHERE));
+        assertToken(generate(noRemember, l, t, digest.toUpperCase(Locale.ROOT), "{\"tokenName\":\"a\"}", ANYWHERE));
+        assertToken(generate(noRemember, l, t, digest, "{\"tokenName\":\"b\"}", ANYWHERE));
         assertAnswer(400, challenge("totp-invalid", PASSWORD),
-                generate(noRemember, l, t, Secrets.sha256Hex(password + "x"), "{\"tokenName\":\"c\"}", Map.of()));
-        assertAnswer(400, challenge("totp-invalid", PASSWORD), generate(noRemember, l, t, password, "{\"tokenName\":\"c\"}", Map.of()));
+                generate(noRemember, l, t, Secrets.sha256Hex(password + "x"), "{\"tokenName\":\"c\"}", ANYWHERE));
+        assertAnswer(400, challenge("totp-invalid", PASSWORD), generate(noRemember, l, t, password, "{\"tokenName\":\"c\"}", ANYWHERE));
         // x-2fa-method: password is not a method of its own, but names what the rules chose anyway.
         assertToken(noRemember.generate(l.userId(), t, "password", digest, "{\"tokenName\":\"d\"}", Map.of()));
     }
@@ -71,30 +78,30 @@ class TwoFactorGateIT {
     @Test
     void withoutAPasswordOrMethodThereIsNoSecondFactor() {
         Login l = stack.login(UserAdmin.NewUser.named("sso-" + UserAdmin.newUserId()));
-        assertToken(generate(noRemember, l, l.token(), null, "{\"tokenName\":\"a\"}", Map.of()));
+        assertToken(generate(noRemember, l, l.token(), null, "{\"tokenName\":\"a\"}", ANYWHERE));
         Login off = stack.login(UserAdmin.NewUser.named("nofb-" + UserAdmin.newUserId()).password(LogCapture.secret("pw-" + UserAdmin.newUserId())));
         TwoFactorClient noFallback = new TwoFactorClient(stack.services(Map.of(Settings.PASSWORD_FALLBACK_ENABLED, "false"), clock));
-        assertToken(generate(noFallback, off, off.token(), null, "{\"tokenName\":\"a\"}", Map.of()));
+        assertToken(generate(noFallback, off, off.token(), null, "{\"tokenName\":\"a\"}", ANYWHERE));
     }
 
     @Test
     void twoFactorSwitchedOffPassesEveryone() {
         Login l = stack.login(UserAdmin.NewUser.named("off-" + UserAdmin.newUserId()).withTotp());
         TwoFactorClient off = new TwoFactorClient(stack.services(Map.of(Settings.TWO_FACTOR_ENABLED, "false"), clock));
-        assertToken(generate(off, l, l.token(), null, "{\"tokenName\":\"a\"}", Map.of()));
+        assertToken(generate(off, l, l.token(), null, "{\"tokenName\":\"a\"}", ANYWHERE));
         TwoFactorClient totpOff = new TwoFactorClient(stack.services(Map.of(Settings.TOTP_ENABLED, "false", Settings.REMEMBER_FOR_SECONDS, "0"), clock));
-        assertToken(generate(totpOff, l, l.token(), null, "{\"tokenName\":\"b\"}", Map.of()));
+        assertToken(generate(totpOff, l, l.token(), null, "{\"tokenName\":\"b\"}", ANYWHERE));
     }
 
     @Test
     void aBypassTokenIsNotChallengedAndTheTokensItMakesAre() {
         Login l = stack.login(UserAdmin.NewUser.named("bp-" + UserAdmin.newUserId()).withTotp());
-        Api.Response bypass = generate(noRemember, l, l.token(), totpCode(l), "{\"tokenName\":\"ci\",\"bypassTwoFactor\":true}", Map.of());
+        Api.Response bypass = generate(noRemember, l, l.token(), totpCode(l), "{\"tokenName\":\"ci\",\"bypassTwoFactor\":true}", ANYWHERE);
         assertToken(bypass);
-        Api.Response plain = generate(noRemember, l, bypass.token(), null, "{\"tokenName\":\"plain\"}", Map.of());
+        Api.Response plain = generate(noRemember, l, bypass.token(), null, "{\"tokenName\":\"plain\"}", ANYWHERE);
         assertToken(plain);
         assertAnswer(400, challenge("totp-required", TwoFactorClient.TOTP_ONLY),
-                generate(noRemember, l, plain.token(), null, "{\"tokenName\":\"other\"}", Map.of()));
+                generate(noRemember, l, plain.token(), null, "{\"tokenName\":\"other\"}", ANYWHERE));
     }
 
     @Test
@@ -112,7 +119,7 @@ class TwoFactorGateIT {
         assertAnswer(400, challenge("totp-required", TwoFactorClient.TOTP_ONLY),
                 generate(defaults, l, l.token(), null, "{\"tokenName\":\"c\"}", from("198.51.100.8")));
         assertAnswer(400, challenge("totp-required", TwoFactorClient.TOTP_ONLY), generate(defaults, l, l.token(), null,
-                "{\"tokenName\":\"c\"}", Map.of("X-Test-Source-Ip", HOME, "User-Agent", "other-agent/2.0")));
+                "{\"tokenName\":\"c\"}", new From(HOME, "other-agent/2.0")));
         clock.advance(Duration.ofSeconds(1));
         assertAnswer(400, challenge("totp-required", TwoFactorClient.TOTP_ONLY),
                 generate(defaults, l, l.token(), null, "{\"tokenName\":\"c\"}", from(HOME)));
@@ -150,11 +157,11 @@ class TwoFactorGateIT {
     @Test
     void twoFactorRunsBeforeValidation() {
         Login l = stack.login(UserAdmin.NewUser.named("order-" + UserAdmin.newUserId()).withTotp());
-        assertAnswer(400, challenge("totp-required", TwoFactorClient.TOTP_ONLY), generate(noRemember, l, l.token(), null, "{}", Map.of()));
+        assertAnswer(400, challenge("totp-required", TwoFactorClient.TOTP_ONLY), generate(noRemember, l, l.token(), null, "{}", ANYWHERE));
         assertAnswer(400, challenge("totp-required", TwoFactorClient.TOTP_ONLY),
-                generate(noRemember, l, l.token(), null, "{\"tokenName\":42}", Map.of()));
+                generate(noRemember, l, l.token(), null, "{\"tokenName\":42}", ANYWHERE));
         // A body that is not JSON is refused before anything is challenged.
         assertAnswer(400, "{\"success\":false,\"error\":\"The request body is not valid JSON [invalid-params]\",\"errorType\":\"invalid-params\"}",
-                generate(noRemember, l, l.token(), null, "{", Map.of()));
+                generate(noRemember, l, l.token(), null, "{", ANYWHERE));
     }
 }
