@@ -71,7 +71,7 @@ public final class UserWrite {
     /** Locks TOTP until {@code until} and starts the failure count afresh. */
     public record LockTotp(long until) implements Op { }
 
-    /** Adds a login token if no token with that hash exists. */
+    /** Stores a login token under its hash (a token stored again, by the admin tooling, is refreshed). */
     public record AddLoginToken(StoredToken token) implements Op { }
 
     /**

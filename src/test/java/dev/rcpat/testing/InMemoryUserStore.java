@@ -151,10 +151,7 @@ public final class InMemoryUserStore implements UserStore {
                 require(totp != null);
                 totp = new TotpState(totp.enabled(), totp.secret(), totp.hashedBackup(), totp.lastUsedStep(), 0, lock.until());
             }
-            case UserWrite.AddLoginToken add -> {
-                require(!logins.containsKey(add.token().key()));
-                logins.put(add.token().key(), add.token());
-            }
+            case UserWrite.AddLoginToken add -> logins.put(add.token().key(), add.token());
             case UserWrite.PruneLoginTokens prune -> {
                 require(logins.size() == prune.countBefore());
                 prune.hashes().forEach(logins::remove);

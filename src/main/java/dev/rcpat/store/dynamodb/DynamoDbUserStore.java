@@ -234,7 +234,6 @@ public final class DynamoDbUserStore implements UserStore {
                 case UserWrite.AddLoginToken add -> {
                     String path = x.name(LOGIN_TOKENS) + "." + x.name(add.token().key());
                     x.set(path + " = " + x.value(UserItem.toItem(add.token())));
-                    x.condition("attribute_not_exists(" + path + ")");
                 }
             }
         }

@@ -309,11 +309,40 @@ class DynamoDbUserStoreTest {
                 new UserWrite.SpendBackupCode(3, "backup-hash", 1_700_000_000_000L, 5),
                 new UserWrite.CountFailedTotp(),
                 new UserWrite.LockTotp(1_700_000_300_000L),
-                new UserWrite.AddLoginToken(StoredToken.loginToken("login-hash", 1_690_000_000_000L)));
+                new UserWrite.AddLoginToken(StoredToken.loginToken("login-hash", 1_690_000_000_000L)),
+                new UserWrite.PruneLoginTokens(List.of("old-1", "old-2"), 50),
+                new UserWrite.RemoveLoginToken("logged-out-hash"),
+                new UserWrite.CountFailedLogin(),
+                new UserWrite.BlockLogins(1_700_000_300_000L));
         for (UserWrite.Op op : ops) {
             assertPlaceholdersMatch(store.toRequest(new UserWrite(USER_ID).add(op)).build(), op.toString());
         }
         assertPlaceholdersMatch(store.toRequest(new UserWrite(USER_ID).addAll(ops)).build(), "all operations in one write");
+    }
+
+    @Test
+    void aLoginAddsItsTokenPrunesWhileTheCountIsTheOneReadAndForgetsFailures() throws Exception {
+        StoredToken login = StoredToken.loginToken("new-hash", 1_700_000_000_000L);
+        var request = store.toRequest(new UserWrite(USER_ID)
+                .add(new UserWrite.PruneLoginTokens(List.of("oldest-hash"), 50))
+                .add(new UserWrite.AddLoginToken(login))
+                .add(new UserWrite.ClearLoginFailures())).build();
+        assertEquals("SET #n1.#n3 = :v1 REMOVE #n1.#n2, #n4, #n5", request.updateExpression());
+        assertEquals("attribute_exists(#n0) AND size(#n1) = :v0", request.conditionExpression());
+        assertEquals(Map.of("#n0", "_id", "#n1", "loginTokens", "#n2", "oldest-hash", "#n3", "new-hash",
+                "#n4", "loginFailures", "#n5", "loginBlockedUntil"), request.expressionAttributeNames());
+        assertEquals(Map.of(":v0", AttributeValue.fromN("50"), ":v1", UserItem.toItem(login)),
+                request.expressionAttributeValues());
+    }
+
+    @Test
+    void aFailedLoginIsCountedAndALogoutRemovesOnlyAnExistingToken() {
+        var failed = store.toRequest(new UserWrite(USER_ID).add(new UserWrite.CountFailedLogin())).build();
+        assertEquals("SET #n1 = if_not_exists(#n1, :v0) + :v1", failed.updateExpression());
+        var logout = store.toRequest(new UserWrite(USER_ID).add(new UserWrite.RemoveLoginToken("h"))).build();
+        assertEquals("REMOVE #n1.#n2", logout.updateExpression());
+        assertEquals("attribute_exists(#n0) AND attribute_exists(#n1.#n2)", logout.conditionExpression());
+        assertEquals(false, logout.hasExpressionAttributeValues());
     }
 
     @Test
