@@ -15,6 +15,9 @@ import dev.rcpat.log.RequestLog;
 import dev.rcpat.mail.CodeMailer;
 import dev.rcpat.mail.LazyCodeMailer;
 import dev.rcpat.mail.ses.SesCodeMailer;
+import dev.rcpat.ratelimit.RateLimitCounters;
+import dev.rcpat.ratelimit.RateLimiter;
+import dev.rcpat.ratelimit.dynamodb.DynamoDbRateLimitCounters;
 import dev.rcpat.store.UserStore;
 import dev.rcpat.store.dynamodb.DynamoDbUserStore;
 import dev.rcpat.tokens.GenerateToken;
@@ -29,6 +32,7 @@ import dev.rcpat.twofactor.TotpCodes;
 import dev.rcpat.twofactor.TwoFactorCheck;
 import org.crac.Core;
 import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -43,6 +47,7 @@ public final class CompositionRoot {
 
     private final Settings settings;
     private final UserStore store;
+    private final RateLimitCounters rateLimitCounters;
     private final CodeMailer mailer;
     private final Clock clock;
     private final AwsCallCounter calls;
@@ -53,10 +58,11 @@ public final class CompositionRoot {
     /** Held here because CRaC holds registered resources weakly. */
     private Priming priming;
 
-    public CompositionRoot(Settings settings, UserStore store, CodeMailer mailer, Clock clock, RequestLog log,
-                           AwsCallCounter calls) {
+    public CompositionRoot(Settings settings, UserStore store, RateLimitCounters rateLimitCounters, CodeMailer mailer,
+                           Clock clock, RequestLog log, AwsCallCounter calls) {
         this.settings = settings;
         this.store = store;
+        this.rateLimitCounters = rateLimitCounters;
         this.mailer = mailer;
         this.clock = clock;
         this.calls = calls;
@@ -68,7 +74,9 @@ public final class CompositionRoot {
                 new TotpCheck(settings, store, totpCodes),
                 new EmailCheck(settings, store, mailer, new EmailCodes(random)));
         OutcomeWriter writer = new OutcomeWriter(store, authenticator, twoFactor, log);
-        this.pipeline = new Pipeline(routes(), store, authenticator, twoFactor, writer, clock, log, calls);
+        RateLimiter limiter = new RateLimiter(settings.rateLimiterEnabled(), settings.rateLimitCalls(),
+                settings.rateLimitWindowMillis(), rateLimitCounters, calls, clock);
+        this.pipeline = new Pipeline(routes(), store, limiter, authenticator, twoFactor, writer, clock, log, calls);
     }
 
     /** Every route the API serves. template.yaml attaches each to a function (TemplateTest keeps them equal). */
@@ -99,11 +107,12 @@ public final class CompositionRoot {
     public static CompositionRoot build(Settings settings, AwsEnvironment aws, Clock clock, RequestLog log) {
         AwsCallCounter calls = new AwsCallCounter();
         SdkHttpClient http = AwsClients.httpClient();
-        UserStore store = new DynamoDbUserStore(AwsClients.dynamoDb(aws, http, calls),
-                settings.usersTable(), settings.permissionsTable());
+        DynamoDbClient dynamo = AwsClients.dynamoDb(aws, http, calls);
+        UserStore store = new DynamoDbUserStore(dynamo, settings.usersTable(), settings.permissionsTable());
+        RateLimitCounters counters = new DynamoDbRateLimitCounters(dynamo, settings.rateLimitTable());
         CodeMailer mailer = new LazyCodeMailer(
                 () -> new SesCodeMailer(AwsClients.ses(aws, http, calls), settings.senderAddress()));
-        return new CompositionRoot(settings, store, mailer, clock, log, calls);
+        return new CompositionRoot(settings, store, counters, mailer, clock, log, calls);
     }
 
     public Settings settings() {
@@ -112,6 +121,10 @@ public final class CompositionRoot {
 
     public UserStore store() {
         return store;
+    }
+
+    public RateLimitCounters rateLimitCounters() {
+        return rateLimitCounters;
     }
 
     public CodeMailer mailer() {

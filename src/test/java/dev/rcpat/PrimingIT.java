@@ -25,7 +25,7 @@ class PrimingIT {
 
     @Test
     void primingRunsTheRequestPathAndLeavesTheTablesAsTheyWere() throws Exception {
-        CompositionRoot services = stack.services();
+        CompositionRoot services = stack.services(TestStack.RATE_LIMITER_ON, java.time.Clock.systemUTC());
         // Some data for the priming to (not) touch.
         stack.admin().createLoginToken(stack.admin().createUser(
                 dev.rcpat.local.UserAdmin.NewUser.named("prime-" + dev.rcpat.local.UserAdmin.newUserId())).userId());
@@ -38,8 +38,8 @@ class PrimingIT {
         assertEquals(usersBefore, scan(stack.usersTable()));
         assertEquals(permissionsBefore, scan(stack.permissionsTable()));
         assertTrue(scan(stack.usersTable()).stream().noneMatch(i -> i.get("_id").s().equals(Priming.NO_SUCH_USER)));
-        // The real pipeline ran for every route of the table: one BatchGetItem round trip each, answered 401,
-        // logged as a priming request.
+        // The real pipeline ran for every route of the table: one BatchGetItem round trip each and the
+        // rate-limit count beside it, answered 401, logged as a priming request.
         List<String> lines = LogCapture.lines().subList(linesBefore, LogCapture.lines().size());
         List<String> routes = services.pipeline().routes().stream().map(r -> r.name()).toList();
         assertEquals(routes.size(), lines.size(), lines.toString());
@@ -49,8 +49,15 @@ class PrimingIT {
             assertEquals(routes.get(i), line.get("route").asText());
             assertEquals(401, line.get("status").asInt());
             assertEquals("unauthorized", line.get("errorType").asText());
-            assertEquals(1, line.get("dynamodbCalls").asInt());
+            assertEquals(2, line.get("dynamodbCalls").asInt());
             assertEquals(Priming.REQUEST_ID, line.get("requestId").asText());
+        }
+        // What it counted: for 127.0.0.1 only, each route once, each deletable by TTL.
+        List<Map<String, AttributeValue>> counted = stack.dynamo().scanPaginator(b -> b.tableName(stack.rateLimitTable())
+                .consistentRead(true)).items().stream().filter(i -> i.get("_id").s().startsWith("127.0.0.1|")).toList();
+        for (String route : services.pipeline().routes().stream().map(r -> r.method() + " " + r.name()).toList()) {
+            assertTrue(counted.stream().anyMatch(i -> i.get("_id").s().startsWith("127.0.0.1|" + route + "|")
+                    && i.containsKey("ttl")), route + " in " + counted);
         }
     }
 

@@ -67,8 +67,9 @@ public final class DevStack implements AutoCloseable {
         TemplateTables tables = TemplateTables.read(template, TABLE_PREFIX);
         String usersTable = tables.tableName("UsersTable");
         String permissionsTable = tables.tableName("PermissionsTable");
+        String rateLimitTable = tables.tableName("RateLimitTable");
         // Settings are validated before anything starts: a bad value is one clear line.
-        Settings.from(environment(o.processEnvironment(), usersTable, permissionsTable, null, null));
+        Settings.from(environment(o.processEnvironment(), usersTable, permissionsTable, rateLimitTable, null, null));
 
         ProxyServer server = ProxyServer.bind(o.port());
         Emulators emulators = null;
@@ -82,7 +83,7 @@ public final class DevStack implements AutoCloseable {
             if (o.seed()) {
                 Demo.seed(admin);
             }
-            Map<String, String> env = environment(o.processEnvironment(), usersTable, permissionsTable,
+            Map<String, String> env = environment(o.processEnvironment(), usersTable, permissionsTable, rateLimitTable,
                     emulators.dynamoDbEndpoint(), emulators.sesEndpoint());
             CompositionRoot services = CompositionRoot.build(Settings.from(env), AwsEnvironment.from(env), Clock.systemUTC(),
                     new RequestLog(requestLog));
@@ -111,7 +112,7 @@ public final class DevStack implements AutoCloseable {
      * bin/local serve}) are passed on.
      */
     static Map<String, String> environment(Map<String, String> processEnv, String usersTable, String permissionsTable,
-                                           URI dynamoDb, URI ses) {
+                                           String rateLimitTable, URI dynamoDb, URI ses) {
         Map<String, String> env = new TreeMap<>();
         for (String name : Settings.VARIABLES) {
             String v = processEnv.get(name);
@@ -122,6 +123,7 @@ public final class DevStack implements AutoCloseable {
         env.putIfAbsent(Settings.SENDER_ADDRESS, LOCAL_SENDER);
         env.put(Settings.USERS_TABLE, usersTable);
         env.put(Settings.PERMISSIONS_TABLE, permissionsTable);
+        env.put(Settings.RATE_LIMIT_TABLE, rateLimitTable);
         env.put("AWS_REGION", "us-east-1");
         if (dynamoDb != null) {
             env.put(AwsEnvironment.DYNAMODB_ENDPOINT, dynamoDb.toString());

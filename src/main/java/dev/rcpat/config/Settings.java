@@ -12,6 +12,7 @@ import java.util.Map;
 public record Settings(
         String usersTable,
         String permissionsTable,
+        String rateLimitTable,
         boolean twoFactorEnabled,
         boolean totpEnabled,
         int totpMaxDelta,
@@ -24,10 +25,14 @@ public record Settings(
         boolean passwordFallbackEnabled,
         String senderAddress,
         long loginExpirationDays,
-        Long maxTokenLifetimeDays) {
+        Long maxTokenLifetimeDays,
+        boolean rateLimiterEnabled,
+        int rateLimitCalls,
+        long rateLimitWindowMillis) {
 
     public static final String USERS_TABLE = "USERS_TABLE";
     public static final String PERMISSIONS_TABLE = "PERMISSIONS_TABLE";
+    public static final String RATE_LIMIT_TABLE = "RATE_LIMIT_TABLE";
     public static final String TWO_FACTOR_ENABLED = "TWO_FACTOR_ENABLED";
     public static final String TOTP_ENABLED = "TOTP_ENABLED";
     public static final String TOTP_MAX_DELTA = "TOTP_MAX_DELTA";
@@ -41,12 +46,16 @@ public record Settings(
     public static final String SENDER_ADDRESS = "SENDER_ADDRESS";
     public static final String LOGIN_EXPIRATION_DAYS = "LOGIN_EXPIRATION_DAYS";
     public static final String MAX_TOKEN_LIFETIME_DAYS = "MAX_TOKEN_LIFETIME_DAYS";
+    public static final String API_ENABLE_RATE_LIMITER = "API_ENABLE_RATE_LIMITER";
+    public static final String API_RATE_LIMIT_CALLS = "API_RATE_LIMIT_CALLS";
+    public static final String API_RATE_LIMIT_WINDOW_MS = "API_RATE_LIMIT_WINDOW_MS";
 
     /** Every environment variable above: what template.yaml must declare and bin/local passes on. */
-    public static final List<String> VARIABLES = List.of(USERS_TABLE, PERMISSIONS_TABLE, TWO_FACTOR_ENABLED,
-            TOTP_ENABLED, TOTP_MAX_DELTA, TOTP_MAX_ATTEMPTS, TOTP_LOCK_SECONDS, EMAIL_2FA_ENABLED,
+    public static final List<String> VARIABLES = List.of(USERS_TABLE, PERMISSIONS_TABLE, RATE_LIMIT_TABLE,
+            TWO_FACTOR_ENABLED, TOTP_ENABLED, TOTP_MAX_DELTA, TOTP_MAX_ATTEMPTS, TOTP_LOCK_SECONDS, EMAIL_2FA_ENABLED,
             EMAIL_CODE_EXPIRATION_SECONDS, EMAIL_CODE_MAX_ATTEMPTS, REMEMBER_FOR_SECONDS, PASSWORD_FALLBACK_ENABLED,
-            SENDER_ADDRESS, LOGIN_EXPIRATION_DAYS, MAX_TOKEN_LIFETIME_DAYS);
+            SENDER_ADDRESS, LOGIN_EXPIRATION_DAYS,
+            MAX_TOKEN_LIFETIME_DAYS, API_ENABLE_RATE_LIMITER, API_RATE_LIMIT_CALLS, API_RATE_LIMIT_WINDOW_MS);
 
     public static Settings fromEnvironment() {
         return from(System.getenv());
@@ -57,6 +66,7 @@ public record Settings(
         return new Settings(
                 r.required(USERS_TABLE),
                 r.required(PERMISSIONS_TABLE),
+                r.required(RATE_LIMIT_TABLE),
                 r.bool(TWO_FACTOR_ENABLED, true),
                 r.bool(TOTP_ENABLED, true),
                 r.integer(TOTP_MAX_DELTA, 1, 0, 10),
@@ -69,7 +79,10 @@ public record Settings(
                 r.bool(PASSWORD_FALLBACK_ENABLED, true),
                 r.optional(SENDER_ADDRESS, "no-reply@example.com"),
                 r.integer(LOGIN_EXPIRATION_DAYS, 90, 1, 36_500),
-                r.optionalInteger(MAX_TOKEN_LIFETIME_DAYS, 1, 36_500));
+                r.optionalInteger(MAX_TOKEN_LIFETIME_DAYS, 1, 36_500),
+                r.bool(API_ENABLE_RATE_LIMITER, true),
+                r.integer(API_RATE_LIMIT_CALLS, 10, 1, 1_000_000),
+                r.integer(API_RATE_LIMIT_WINDOW_MS, 60_000, 1_000, 86_400_000));
     }
 
     private record Reader(Map<String, String> env) {

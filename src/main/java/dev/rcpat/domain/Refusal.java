@@ -22,6 +22,8 @@ public final class Refusal extends Exception {
         CONFLICT,
         /** Ours: the request body is over the size limit. */
         TOO_LARGE,
+        /** Rocket.Chat's {@code error-too-many-requests}: the client is over the rate limit. */
+        TOO_MANY_REQUESTS,
         /** Ours: a dependency (DynamoDB, SES) failed. */
         UNAVAILABLE
     }
@@ -70,6 +72,13 @@ public final class Refusal extends Exception {
     public static Refusal tooLarge(int limitBytes) {
         return new Refusal(Kind.TOO_LARGE, "error-payload-too-large",
                 "The request body is larger than " + limitBytes + " bytes", null, null);
+    }
+
+    /** Rocket.Chat's words, with the whole seconds until the window resets. */
+    public static Refusal tooManyRequests(long secondsToWait) {
+        return new Refusal(Kind.TOO_MANY_REQUESTS, "error-too-many-requests",
+                "Error, too many requests. Please slow down. You must wait " + secondsToWait
+                        + " seconds before trying this endpoint again.", null, null);
     }
 
     public static Refusal unavailable(String message, Throwable cause) {

@@ -204,16 +204,20 @@ class TemplateTablesTest {
     }
 
     @Test
-    void theProjectsTablesAreOnDemandKeyedByIdWithoutIndexesOrTtl() throws IOException {
+    void theProjectsTablesAreOnDemandKeyedByIdWithoutIndexesAndOnlyTheCountersExpire() throws IOException {
         TemplateTables tables = TemplateTables.read(Path.of(System.getProperty("user.dir"), "template.yaml"), "unit");
         tables.createAll(dynamo(TemplateTablesTest::active, TemplateTablesTest::ok));
-        List<CreateTableRequest> expected = new ArrayList<>();
-        for (String name : List.of("unit-users", "unit-permissions")) {
+        List<Object> expected = new ArrayList<>();
+        for (String name : List.of("unit-users", "unit-permissions", "unit-ratelimit")) {
             expected.add(CreateTableRequest.builder().tableName(name).billingMode(BillingMode.PAY_PER_REQUEST)
                     .attributeDefinitions(attribute("_id", ScalarAttributeType.S))
                     .keySchema(key("_id", KeyType.HASH)).build());
         }
+        expected.add(UpdateTimeToLiveRequest.builder().tableName("unit-ratelimit")
+                .timeToLiveSpecification(t -> t.attributeName("ttl").enabled(true)).build());
         assertEquals(expected, sent);
         assertEquals(Optional.empty(), tables.ttlAttribute("UsersTable"));
+        assertEquals(Optional.empty(), tables.ttlAttribute("PermissionsTable"));
+        assertEquals(Optional.of("ttl"), tables.ttlAttribute("RateLimitTable"));
     }
 }

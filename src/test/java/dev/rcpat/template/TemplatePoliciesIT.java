@@ -31,6 +31,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -52,7 +53,8 @@ class TemplatePoliciesIT {
 
     final TestStack stack = TestStack.get();
     final SamTemplate template = SamTemplate.load();
-    final CompositionRoot services = stack.services();
+    /** As deployed: the rate limiter on, so its calls are recorded too. */
+    final CompositionRoot services = stack.services(TestStack.RATE_LIMITER_ON, Clock.systemUTC());
     /** For setting users up (tokens to regenerate or remove) without a second factor in the way. */
     final SamTemplate.Function generate = template.functions().stream()
             .filter(f -> f.path().equals("/api/v1/users.generatePersonalAccessToken")).findFirst().orElseThrow();
@@ -76,7 +78,12 @@ class TemplatePoliciesIT {
     @Test
     void tablesInTheTestStackHaveTheTemplatesKeySchemas() {
         template.cfn().resourcesOfType("AWS::DynamoDB::Table").forEach((id, props) -> {
-            String name = id.equals("UsersTable") ? stack.usersTable() : id.equals("PermissionsTable") ? stack.permissionsTable() : null;
+            String name = switch (id) {
+                case "UsersTable" -> stack.usersTable();
+                case "PermissionsTable" -> stack.permissionsTable();
+                case "RateLimitTable" -> stack.rateLimitTable();
+                default -> null;
+            };
             assertTrue(name != null, "a table the local stack does not create: " + id);
             TableDescription created = stack.dynamo().describeTable(b -> b.tableName(name)).table();
             assertEquals(props.get("KeySchema"), created.keySchema().stream()
@@ -94,6 +101,7 @@ class TemplatePoliciesIT {
 
     private void check(SamTemplate.Function f) {
         Handler handler = handler(f, services);
+        String client = Api.uniqueSourceIp(); // this function's requests alone in their rate-limit windows
         Set<AwsCallRecorder.Recorded> recorded = ConcurrentHashMap.newKeySet();
         List<Integer> statuses = new ArrayList<>();
         Function<APIGatewayProxyRequestEvent, Api.Response> call = event -> {
@@ -103,31 +111,35 @@ class TemplatePoliciesIT {
         };
 
         // No credentials; no permission.
-        call.apply(event(f, Map.of("Content-Type", "application/json"), "{\"tokenName\":\"existing\"}"));
+        call.apply(event(f, client, Map.of("Content-Type", "application/json"), "{\"tokenName\":\"existing\"}"));
         Account guest = account(UserAdmin.NewUser.named("guest-" + UserAdmin.newUserId()).roles("guest"));
-        call.apply(event(f, guest.login(), "{\"tokenName\":\"existing\"}"));
+        call.apply(event(f, client, guest.login(), "{\"tokenName\":\"existing\"}"));
+        // A user the rate limiter does not limit: its count is taken back.
+        Account admin = account(UserAdmin.NewUser.named("admin-" + UserAdmin.newUserId()).roles("admin"));
+        call.apply(event(f, client, admin.login(), "{\"tokenName\":\"other\",\"bypassTwoFactor\":true}"));
 
         // A user with no second factor: by personal access token, then by login token, a new and
         // an existing name, and a malformed body.
         Account plain = account(UserAdmin.NewUser.named("plain-" + UserAdmin.newUserId()));
-        call.apply(event(f, Api.auth(plain.userId(), plain.pat()), "{\"tokenName\":\"new-name\",\"bypassTwoFactor\":true}"));
-        call.apply(event(f, plain.login(), "{\"tokenName\":\"existing\",\"bypassTwoFactor\":true}"));
-        call.apply(event(f, plain.login(), "{\"tokenName\":"));
+        call.apply(event(f, client, Api.auth(plain.userId(), plain.pat()), "{\"tokenName\":\"new-name\",\"bypassTwoFactor\":true}"));
+        call.apply(event(f, client, plain.login(), "{\"tokenName\":\"existing\",\"bypassTwoFactor\":true}"));
+        call.apply(event(f, client, plain.login(), "{\"tokenName\":"));
 
         // Each second factor, without a code and with a wrong one.
         Account email = account(UserAdmin.NewUser.named("email-" + UserAdmin.newUserId())
                 .email("email-2fa@rcpat.test", true).withEmail2fa());
-        int emailChallenge = call.apply(event(f, email.login(), "{\"tokenName\":\"existing\"}")).status();
-        call.apply(event(f, withCode(email.login(), "email", "000000"), "{\"tokenName\":\"existing\"}"));
+        int emailChallenge = call.apply(event(f, client, email.login(), "{\"tokenName\":\"existing\"}")).status();
+        call.apply(event(f, client, withCode(email.login(), "email", "000000"), "{\"tokenName\":\"existing\"}"));
         Account totp = account(UserAdmin.NewUser.named("totp-" + UserAdmin.newUserId()).withTotp());
-        call.apply(event(f, totp.login(), "{\"tokenName\":\"existing\"}"));
-        call.apply(event(f, withCode(totp.login(), "totp", "000000"), "{\"tokenName\":\"existing\"}"));
+        call.apply(event(f, client, totp.login(), "{\"tokenName\":\"existing\"}"));
+        call.apply(event(f, client, withCode(totp.login(), "totp", "000000"), "{\"tokenName\":\"existing\"}"));
         String password = LogCapture.secret("pw-" + UserAdmin.newUserId());
         Account withPassword = account(UserAdmin.NewUser.named("password-" + UserAdmin.newUserId()).password(password));
-        call.apply(event(f, withCode(withPassword.login(), "password", LogCapture.secret(Secrets.sha256Hex(password))),
+        call.apply(event(f, client, withCode(withPassword.login(), "password", LogCapture.secret(Secrets.sha256Hex(password))),
                 "{\"tokenName\":\"existing\"}"));
 
         assertTrue(statuses.contains(200), f.logicalId() + " never succeeded, so the recording proves little: " + statuses);
+        assertFalse(statuses.contains(429), f.logicalId() + " was rate-limited, so some cases were not run: " + statuses);
 
         Set<SamTemplate.Grant> called = new TreeSet<>(GRANT_ORDER);
         for (AwsCallRecorder.Recorded r : recorded) {
@@ -164,6 +176,8 @@ class TemplatePoliciesIT {
             resource = "table/UsersTable";
         } else if (r.resource().equals(stack.permissionsTable())) {
             resource = "table/PermissionsTable";
+        } else if (r.resource().equals(stack.rateLimitTable())) {
+            resource = "table/RateLimitTable";
         } else if (prefix.equals("ses") && r.resource().equals(services.settings().senderAddress())) {
             resource = "ses-identity/SenderAddress";
         } else {
@@ -205,7 +219,8 @@ class TemplatePoliciesIT {
         return h;
     }
 
-    private static APIGatewayProxyRequestEvent event(SamTemplate.Function f, Map<String, String> headers, String body) {
-        return f.httpMethod().equals("GET") ? Api.get(f.path(), headers) : Api.post(f.path(), headers, body);
+    private static APIGatewayProxyRequestEvent event(SamTemplate.Function f, String sourceIp, Map<String, String> headers,
+                                                     String body) {
+        return f.httpMethod().equals("GET") ? Api.get(f.path(), headers, sourceIp) : Api.post(f.path(), headers, body, sourceIp);
     }
 }

@@ -12,6 +12,7 @@ import com.networknt.schema.ValidationMessage;
 import dev.rcpat.local.Json;
 import dev.rcpat.aws.AwsEnvironment;
 import dev.rcpat.config.Settings;
+import dev.rcpat.ratelimit.dynamodb.DynamoDbRateLimitCounters;
 import org.junit.jupiter.api.Test;
 
 import java.lang.reflect.Field;
@@ -161,11 +162,12 @@ class TemplateTest {
                     }
                     String text = String.valueOf(resolved);
                     env.put(name, text);
-                    if (Set.of(Settings.USERS_TABLE, Settings.PERMISSIONS_TABLE, Settings.SENDER_ADDRESS).contains(name)) {
+                    if (Set.of(Settings.USERS_TABLE, Settings.PERMISSIONS_TABLE, Settings.RATE_LIMIT_TABLE,
+                            Settings.SENDER_ADDRESS).contains(name)) {
                         minimal.put(name, text);
                     }
                 });
-        assertEquals(3, minimal.size(), "tables and sender come from resources / a required parameter: " + minimal);
+        assertEquals(4, minimal.size(), "tables and sender come from resources / a required parameter: " + minimal);
         assertEquals(Settings.from(minimal), Settings.from(env));
     }
 
@@ -201,10 +203,15 @@ class TemplateTest {
         return String.valueOf(atDefaults(equals.get(0), parameters)).equals(String.valueOf(atDefaults(equals.get(1), parameters)));
     }
 
+    /** The tables that hold users' data; the rate limiter's counters are disposable. */
+    static final Set<String> DATA_TABLES = Set.of("UsersTable", "PermissionsTable");
+
     @Test
-    void tablesAreOnDemandEncryptedRecoverableAndRetained() {
+    void dataTablesAreOnDemandEncryptedRecoverableAndRetained() {
+        Map<String, Map<String, Object>> tables = template.cfn().resourcesOfType("AWS::DynamoDB::Table");
+        assertEquals(Set.of("UsersTable", "PermissionsTable", "RateLimitTable"), tables.keySet());
         template.cfn().resources().forEach((id, resource) -> {
-            if (!"AWS::DynamoDB::Table".equals(resource.get("Type"))) {
+            if (!DATA_TABLES.contains(id)) {
                 return;
             }
             assertEquals("Retain", resource.get("DeletionPolicy"), id);
@@ -215,6 +222,24 @@ class TemplateTest {
             assertEquals(Map.of("SSEEnabled", true), p.get("SSESpecification"), id);
             assertEquals(true, p.get("DeletionProtectionEnabled"), id);
         });
+    }
+
+    /**
+     * Counters that expire by themselves: on demand (a flood must not be throttled into 503s
+     * sooner than necessary), encrypted, deleted by TTL and with the stack, no backups.
+     */
+    @Test
+    void theRateLimitTableIsOnDemandEncryptedAndExpiresItsCounters() {
+        Map<String, Object> resource = template.cfn().resources().get("RateLimitTable");
+        assertEquals("Delete", resource.get("DeletionPolicy"));
+        assertEquals("Delete", resource.get("UpdateReplacePolicy"));
+        Map<?, ?> p = (Map<?, ?>) resource.get("Properties");
+        assertEquals("PAY_PER_REQUEST", p.get("BillingMode"));
+        assertEquals(Map.of("SSEEnabled", true), p.get("SSESpecification"));
+        assertEquals(Map.of("AttributeName", DynamoDbRateLimitCounters.TTL, "Enabled", true), p.get("TimeToLiveSpecification"));
+        assertEquals(List.of(Map.of("AttributeName", DynamoDbRateLimitCounters.ID, "KeyType", "HASH")), p.get("KeySchema"));
+        assertFalse(p.containsKey("PointInTimeRecoverySpecification"));
+        assertFalse(Boolean.TRUE.equals(p.get("DeletionProtectionEnabled")));
     }
 
     @Test
@@ -247,7 +272,8 @@ class TemplateTest {
     static final Set<SamTemplate.Grant> STORE_ACCESS = Set.of(
             new SamTemplate.Grant("dynamodb:BatchGetItem", "table/UsersTable"),
             new SamTemplate.Grant("dynamodb:BatchGetItem", "table/PermissionsTable"),
-            new SamTemplate.Grant("dynamodb:UpdateItem", "table/UsersTable"));
+            new SamTemplate.Grant("dynamodb:UpdateItem", "table/UsersTable"),
+            new SamTemplate.Grant("dynamodb:UpdateItem", "table/RateLimitTable"));
 
     /** The managed policies are followed: what each function gets is what it lists, no more. */
     @Test

@@ -132,7 +132,7 @@ public final class Benchmark {
             admin = new UserAdmin(dynamo, usersTable, tables.tableName("PermissionsTable"));
             admin.setPermission(Permissions.CREATE_PERSONAL_ACCESS_TOKENS, List.of("admin", "user"));
             childEnv = childEnvironment(emulators.dynamoDbEndpoint(), emulators.sesEndpoint(),
-                    usersTable, tables.tableName("PermissionsTable"));
+                    usersTable, tables.tableName("PermissionsTable"), tables.tableName("RateLimitTable"));
 
             System.out.printf("rcpat benchmark: %d cold runs each, warm %d+%d requests, %d MB heap model, JDK %s%n",
                     runs, warmup, requests, memoryMb, jdk());
@@ -347,7 +347,8 @@ public final class Benchmark {
     /** The non-numeric values of the last child's BENCH line (a response body). */
     private final Map<String, String> lastText = new LinkedHashMap<>();
 
-    private Map<String, String> childEnvironment(URI dynamo, URI ses, String users, String permissions) {
+    private Map<String, String> childEnvironment(URI dynamo, URI ses, String users, String permissions,
+                                                 String rateLimits) {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
         env.put("LANG", "C.UTF-8");
@@ -358,6 +359,7 @@ public final class Benchmark {
         env.put(AwsEnvironment.SES_ENDPOINT, ses.toString());
         env.put(Settings.USERS_TABLE, users);
         env.put(Settings.PERMISSIONS_TABLE, permissions);
+        env.put(Settings.RATE_LIMIT_TABLE, rateLimits);
         env.put(Settings.SENDER_ADDRESS, "no-reply@rcpat.bench");
         return env;
     }
