@@ -70,7 +70,7 @@ public final class CompositionRoot {
         this.tokens = new TokenGenerator(random);
         this.totpCodes = new TotpCodes();
         Authenticator authenticator = new Authenticator(settings.loginExpirationDays());
-        TwoFactorCheck twoFactor = new TwoFactorCheck(settings,
+        TwoFactorCheck twoFactor = new TwoFactorCheck(settings, store,
                 new TotpCheck(settings, store, totpCodes),
                 new EmailCheck(settings, store, mailer, new EmailCodes(random)));
         OutcomeWriter writer = new OutcomeWriter(store, authenticator, twoFactor, log);

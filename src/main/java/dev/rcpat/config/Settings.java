@@ -23,6 +23,8 @@ public record Settings(
         int emailCodeMaxAttempts,
         long rememberForSeconds,
         boolean passwordFallbackEnabled,
+        int passwordFallbackMaxAttempts,
+        long passwordFallbackLockSeconds,
         String senderAddress,
         long loginExpirationDays,
         Long maxTokenLifetimeDays,
@@ -43,6 +45,8 @@ public record Settings(
     public static final String EMAIL_CODE_MAX_ATTEMPTS = "EMAIL_CODE_MAX_ATTEMPTS";
     public static final String REMEMBER_FOR_SECONDS = "REMEMBER_FOR_SECONDS";
     public static final String PASSWORD_FALLBACK_ENABLED = "PASSWORD_FALLBACK_ENABLED";
+    public static final String PASSWORD_FALLBACK_MAX_ATTEMPTS = "PASSWORD_FALLBACK_MAX_ATTEMPTS";
+    public static final String PASSWORD_FALLBACK_LOCK_SECONDS = "PASSWORD_FALLBACK_LOCK_SECONDS";
     public static final String SENDER_ADDRESS = "SENDER_ADDRESS";
     public static final String LOGIN_EXPIRATION_DAYS = "LOGIN_EXPIRATION_DAYS";
     public static final String MAX_TOKEN_LIFETIME_DAYS = "MAX_TOKEN_LIFETIME_DAYS";
@@ -54,7 +58,7 @@ public record Settings(
     public static final List<String> VARIABLES = List.of(USERS_TABLE, PERMISSIONS_TABLE, RATE_LIMIT_TABLE,
             TWO_FACTOR_ENABLED, TOTP_ENABLED, TOTP_MAX_DELTA, TOTP_MAX_ATTEMPTS, TOTP_LOCK_SECONDS, EMAIL_2FA_ENABLED,
             EMAIL_CODE_EXPIRATION_SECONDS, EMAIL_CODE_MAX_ATTEMPTS, REMEMBER_FOR_SECONDS, PASSWORD_FALLBACK_ENABLED,
-            SENDER_ADDRESS, LOGIN_EXPIRATION_DAYS,
+            PASSWORD_FALLBACK_MAX_ATTEMPTS, PASSWORD_FALLBACK_LOCK_SECONDS, SENDER_ADDRESS, LOGIN_EXPIRATION_DAYS,
             MAX_TOKEN_LIFETIME_DAYS, API_ENABLE_RATE_LIMITER, API_RATE_LIMIT_CALLS, API_RATE_LIMIT_WINDOW_MS);
 
     public static Settings fromEnvironment() {
@@ -77,6 +81,8 @@ public record Settings(
                 r.integer(EMAIL_CODE_MAX_ATTEMPTS, 5, 1, 1000),
                 r.integer(REMEMBER_FOR_SECONDS, 1800, 0, 31_536_000),
                 r.bool(PASSWORD_FALLBACK_ENABLED, true),
+                r.integer(PASSWORD_FALLBACK_MAX_ATTEMPTS, 5, 1, 1000),
+                r.integer(PASSWORD_FALLBACK_LOCK_SECONDS, 300, 1, 86_400),
                 r.optional(SENDER_ADDRESS, "no-reply@example.com"),
                 r.integer(LOGIN_EXPIRATION_DAYS, 90, 1, 36_500),
                 r.optionalInteger(MAX_TOKEN_LIFETIME_DAYS, 1, 36_500),

@@ -5,7 +5,8 @@ import java.util.Map;
 
 /**
  * The parts of a Rocket.Chat user that authentication, permissions and two-factor need.
- * {@code personalAccessTokens} is keyed by token name, {@code loginTokens} by hashed token.
+ * {@code personalAccessTokens} is keyed by token name, {@code loginTokens} by hashed token;
+ * {@code passwordAttempts} limits guessing through the password fallback.
  */
 public record User(
         String id,
@@ -18,16 +19,26 @@ public record User(
         Map<String, StoredToken> personalAccessTokens,
         TotpState totp,
         boolean email2faEnabled,
-        EmailCode emailCode) {
+        EmailCode emailCode,
+        PasswordAttempts passwordAttempts) {
 
     /** Rocket.Chat's cap is none; ours keeps every user item far below DynamoDB's 400 KB. */
     public static final int MAX_PERSONAL_ACCESS_TOKENS = 100;
+
+    /** A user with no wrong password digest counted. */
+    public User(String id, String username, boolean active, List<String> roles, List<EmailAddress> emails,
+                String passwordBcrypt, Map<String, StoredToken> loginTokens, Map<String, StoredToken> personalAccessTokens,
+                TotpState totp, boolean email2faEnabled, EmailCode emailCode) {
+        this(id, username, active, roles, emails, passwordBcrypt, loginTokens, personalAccessTokens, totp,
+                email2faEnabled, emailCode, PasswordAttempts.NONE);
+    }
 
     public User {
         roles = roles == null ? List.of() : List.copyOf(roles);
         emails = emails == null ? List.of() : List.copyOf(emails);
         loginTokens = loginTokens == null ? Map.of() : Map.copyOf(loginTokens);
         personalAccessTokens = personalAccessTokens == null ? Map.of() : Map.copyOf(personalAccessTokens);
+        passwordAttempts = passwordAttempts == null ? PasswordAttempts.NONE : passwordAttempts;
     }
 
     public List<String> verifiedEmails() {

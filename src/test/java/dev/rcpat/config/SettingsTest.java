@@ -25,6 +25,8 @@ class SettingsTest {
                 Map.entry(Settings.REMEMBER_FOR_SECONDS, "-1"),
                 Map.entry(Settings.TWO_FACTOR_ENABLED, "yes"),
                 Map.entry(Settings.PASSWORD_FALLBACK_ENABLED, "1"),
+                Map.entry(Settings.PASSWORD_FALLBACK_MAX_ATTEMPTS, "0"),
+                Map.entry(Settings.PASSWORD_FALLBACK_LOCK_SECONDS, "86401"),
                 Map.entry(Settings.API_ENABLE_RATE_LIMITER, "on"),
                 Map.entry(Settings.API_RATE_LIMIT_CALLS, "0"),
                 Map.entry(Settings.API_RATE_LIMIT_WINDOW_MS, "999"));
@@ -41,6 +43,7 @@ class SettingsTest {
                         d.passwordFallbackEnabled(), d.totpMaxAttempts(), d.totpLockSeconds()));
         assertEquals(List.of(true, 10, 60_000L), List.of(d.rateLimiterEnabled(), d.rateLimitCalls(), d.rateLimitWindowMillis()));
         assertEquals("r", d.rateLimitTable());
+        assertEquals(List.of(5, 300L), List.of(d.passwordFallbackMaxAttempts(), d.passwordFallbackLockSeconds()));
         Map<String, String> noCounters = new HashMap<>(base);
         noCounters.remove(Settings.RATE_LIMIT_TABLE);
         assertEquals("Setting RATE_LIMIT_TABLE is required but not set",
@@ -49,7 +52,7 @@ class SettingsTest {
 
     @Test
     void everyVariableIsListedOnce() {
-        assertEquals(19, Settings.VARIABLES.size());
+        assertEquals(21, Settings.VARIABLES.size());
         assertEquals(Settings.VARIABLES.size(), Settings.VARIABLES.stream().distinct().count());
     }
 }

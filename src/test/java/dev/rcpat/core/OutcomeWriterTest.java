@@ -31,11 +31,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class OutcomeWriterTest {
 
     static final long NOW = 1_800_000_000_000L;
-    static final Settings SETTINGS = Settings.from(Map.of(Settings.USERS_TABLE, "u", Settings.PERMISSIONS_TABLE, "p", Settings.RATE_LIMIT_TABLE, "r"));
+    static final Settings SETTINGS = Settings.from(Map.of(Settings.USERS_TABLE, "u", Settings.PERMISSIONS_TABLE, "p",
+            Settings.RATE_LIMIT_TABLE, "r"));
 
     final InMemoryUserStore store = new InMemoryUserStore();
     final List<String> logLines = new ArrayList<>();
-    final TwoFactorCheck twoFactor = new TwoFactorCheck(SETTINGS, new TotpCheck(SETTINGS, store, new TotpCodes()),
+    final TwoFactorCheck twoFactor = new TwoFactorCheck(SETTINGS, store, new TotpCheck(SETTINGS, store, new TotpCodes()),
             new EmailCheck(SETTINGS, store, (to, u, c) -> { }, new EmailCodes(new RandomSource(new SecureRandom()))));
     final OutcomeWriter writer = new OutcomeWriter(store, new Authenticator(90), twoFactor, new RequestLog(logLines::add));
 

@@ -1,6 +1,7 @@
 package dev.rcpat.testing;
 
 import dev.rcpat.domain.EmailCode;
+import dev.rcpat.domain.PasswordAttempts;
 import dev.rcpat.domain.Permissions;
 import dev.rcpat.domain.StoredToken;
 import dev.rcpat.domain.TotpState;
@@ -85,6 +86,7 @@ public final class InMemoryUserStore implements UserStore {
         Map<String, StoredToken> logins = new HashMap<>(u.loginTokens());
         TotpState totp = u.totp();
         EmailCode code = u.emailCode();
+        PasswordAttempts passwords = u.passwordAttempts();
         switch (op) {
             case UserWrite.AddPersonalAccessToken add -> {
                 require(!pats.containsKey(add.token().name()) && pats.size() < add.maxTokens());
@@ -149,13 +151,22 @@ public final class InMemoryUserStore implements UserStore {
                 require(totp != null);
                 totp = new TotpState(totp.enabled(), totp.secret(), totp.hashedBackup(), totp.lastUsedStep(), 0, lock.until());
             }
+            case UserWrite.ResetFailedPasswords reset -> {
+                require(passwords.usableAt(reset.now(), reset.maxFailedAttempts()));
+                passwords = PasswordAttempts.NONE;
+            }
+            case UserWrite.CountFailedPassword failed -> {
+                require(passwords.usableAt(failed.now(), failed.maxFailedAttempts()));
+                passwords = new PasswordAttempts(passwords.failedAttempts() + 1, passwords.lockedUntil());
+            }
+            case UserWrite.LockPassword lock -> passwords = new PasswordAttempts(0, lock.until());
             case UserWrite.AddLoginToken add -> {
                 require(!logins.containsKey(add.token().key()));
                 logins.put(add.token().key(), add.token());
             }
         }
         return new User(u.id(), u.username(), u.active(), u.roles(), u.emails(), u.passwordBcrypt(), logins, pats,
-                totp, u.email2faEnabled(), code);
+                totp, u.email2faEnabled(), code, passwords);
     }
 
     private static boolean usable(TotpState totp, long now, int maxFailed) {

@@ -26,7 +26,8 @@ class TokenEndpointsTest {
 
     static final long NOW = 1_800_000_000_000L;
     static final long DAY = 86_400_000L;
-    static final Settings SETTINGS = Settings.from(Map.of(Settings.USERS_TABLE, "u", Settings.PERMISSIONS_TABLE, "p", Settings.RATE_LIMIT_TABLE, "r"));
+    static final Settings SETTINGS = Settings.from(Map.of(Settings.USERS_TABLE, "u", Settings.PERMISSIONS_TABLE, "p",
+            Settings.RATE_LIMIT_TABLE, "r"));
     static final Client CLIENT = new Client("203.0.113.9", "tests", "req");
 
     final TokenGenerator generator = new TokenGenerator(new SecureRandom());

@@ -26,7 +26,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class EmailCheckTest {
 
     static final long NOW = 1_800_000_000_000L;
-    static final Settings SETTINGS = Settings.from(Map.of(Settings.USERS_TABLE, "u", Settings.PERMISSIONS_TABLE, "p", Settings.RATE_LIMIT_TABLE, "r"));
+    static final Settings SETTINGS = Settings.from(Map.of(Settings.USERS_TABLE, "u", Settings.PERMISSIONS_TABLE, "p",
+            Settings.RATE_LIMIT_TABLE, "r"));
 
     final InMemoryUserStore store = new InMemoryUserStore();
     final List<String> mailed = new ArrayList<>();

@@ -16,7 +16,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class MethodSelectionTest {
 
     static Settings settings(Map<String, String> overrides) {
-        Map<String, String> env = new HashMap<>(Map.of(Settings.USERS_TABLE, "u", Settings.PERMISSIONS_TABLE, "p", Settings.RATE_LIMIT_TABLE, "r"));
+        Map<String, String> env = new HashMap<>(Map.of(Settings.USERS_TABLE, "u", Settings.PERMISSIONS_TABLE, "p",
+            Settings.RATE_LIMIT_TABLE, "r"));
         env.putAll(overrides);
         return Settings.from(env);
     }
