@@ -208,11 +208,13 @@ class BinLocalIT {
     }
 
     @Test
-    void unknownPathsAre404Json() throws Exception {
+    void unknownPathsAre404JsonAsApiGatewayAnswersThem() throws Exception {
         Reply r = send(HttpRequest.newBuilder(URI.create(local.stack.apiUrl() + "/api/v1/users.nothing")).GET().build());
-        assertReply(404, "{\"success\":false,\"error\":\"Not found: GET /api/v1/users.nothing\"}", r);
+        assertReply(404, "{\"success\":false,\"error\":\"Resource not found\"}", r);
         r = send(HttpRequest.newBuilder(URI.create(local.stack.apiUrl() + GENERATE)).GET().build());
-        assertReply(404, "{\"success\":false,\"error\":\"Not found: GET " + GENERATE + "\"}", r);
+        assertReply(404, "{\"success\":false,\"error\":\"Resource not found\"}", r);
+        assertEquals(List.of("no-store", "no-cache", "nosniff"), List.of(r.header("Cache-Control"), r.header("Pragma"),
+                r.header("X-Content-Type-Options")));
     }
 
     @Test
