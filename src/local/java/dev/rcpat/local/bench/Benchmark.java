@@ -368,7 +368,7 @@ public final class Benchmark {
      * The class path Lambda gives the function: the zip unpacked (classes at the root, jars in
      * lib/), plus a directory with only the launcher and the floor.
      */
-    private void prepareClassPath(Path zip) throws IOException {
+    private void prepareClassPath(Path zip) throws IOException, java.net.URISyntaxException {
         Path lambda = work.resolve("lambda");
         deleteTree(lambda);
         Files.createDirectories(lambda);
@@ -390,10 +390,15 @@ public final class Benchmark {
         deleteTree(launcher);
         Path pkg = launcher.resolve("dev/rcpat/local/bench");
         Files.createDirectories(pkg);
-        for (Class<?> c : List.of(LambdaLauncher.class, FloorFunction.class)) {
-            String file = c.getSimpleName() + ".class";
-            try (InputStream in = c.getResourceAsStream(file)) {
-                Files.copy(in, pkg.resolve(file));
+        // The two classes and their nested ones (LambdaLauncher$Launched), as compiled.
+        Path compiled = Path.of(LambdaLauncher.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+                .resolve("dev/rcpat/local/bench");
+        try (Stream<Path> files = Files.list(compiled)) {
+            for (Path file : files.toList()) {
+                String name = file.getFileName().toString();
+                if (name.matches("(LambdaLauncher|FloorFunction)(\\$.*)?\\.class")) {
+                    Files.copy(file, pkg.resolve(name));
+                }
             }
         }
         List<String> entries = new ArrayList<>();
