@@ -94,17 +94,13 @@ public final class Pipeline {
                 request.checkBodySize();
                 Credentials credentials = credentials(request);
                 // Counted beside the read: the read says who the caller is, and so whether it is limited.
-                count = limiter.count(route.method() + " " + route.name(), request.sourceIp());
+                count = limiter.count(route.method() + " " + route.name(), request.sourceIp(), credentials.userId());
                 UserStore.Snapshot snapshot = store.load(credentials.userId(), permissionsToRead(route));
                 AuthenticatedRequest caller = authenticate(route, request, snapshot, credentials.token());
                 userId = caller.user().id();
-                if (limiter.enabled() && snapshot.holds(Permissions.API_BYPASS_RATE_LIMIT)) {
-                    count.waive();
-                } else {
-                    limit = count.verdict();
-                    if (limit.refused()) {
-                        throw Refusal.tooManyRequests(limit.retryAfterSeconds());
-                    }
+                limit = count.judge(snapshot.holds(Permissions.API_BYPASS_RATE_LIMIT));
+                if (limit.refused()) {
+                    throw Refusal.tooManyRequests(limit.retryAfterSeconds());
                 }
                 answer = Responses.success(run(route, request, caller));
             } catch (Refusal refusal) {

@@ -147,6 +147,25 @@ class RateLimitIT {
         assertEquals(200, list(admin, client).status());
     }
 
+    /** An instance remembers exempt users, but the read decides: a revoked permission is limited at once. */
+    @Test
+    void aUserWhoLosesTheBypassPermissionIsLimitedAtItsNextRequest() {
+        Login bot = stack.login(UserAdmin.NewUser.named("rl-bot-" + UserAdmin.newUserId()).roles("user", "bot"));
+        for (int i = 0; i < 12; i++) {
+            assertEquals(Responses.HEADERS, list(bot, client).headers());
+        }
+        stack.admin().setPermission(Permissions.API_BYPASS_RATE_LIMIT, List.of("admin", "app"));
+        try {
+            for (int remaining = 9; remaining >= 0; remaining--) {
+                assertEquals(limitedHeaders(remaining, windowEnd), list(bot, client).headers());
+            }
+            assertRefused(40, windowEnd, list(bot, client));
+        } finally {
+            stack.admin().setPermission(Permissions.API_BYPASS_RATE_LIMIT, Permissions.defaultRoles(Permissions.API_BYPASS_RATE_LIMIT));
+        }
+        assertEquals(200, list(bot, client).status(), "exempt again");
+    }
+
     @Test
     void theBypassPermissionIsDataLikeAnyOther() {
         Login tester = stack.login(UserAdmin.NewUser.named("rl-role-" + UserAdmin.newUserId()).roles("user", "rl-tester"));
@@ -279,12 +298,14 @@ class RateLimitIT {
     }
 
     @Test
-    void aCountedRequestMakesOneCallMoreAndAnExemptOneTwo() {
+    void aCountedRequestMakesOneCallMoreAndAnExemptOneNoneOnceKnown() {
         assertEquals(200, list(user, client).status());
         assertEquals(2, lastRequestLine(user.userId()).get("dynamodbCalls").asInt(), "the read and the count");
         Login admin = stack.login(UserAdmin.NewUser.named("rl-admin-" + UserAdmin.newUserId()).roles("admin"));
         assertEquals(200, list(admin, client).status());
         assertEquals(3, lastRequestLine(admin.userId()).get("dynamodbCalls").asInt(), "the read, the count, its refund");
+        assertEquals(200, list(admin, client).status());
+        assertEquals(1, lastRequestLine(admin.userId()).get("dynamodbCalls").asInt(), "known as exempt: the read alone");
         assertEquals(429, refuseOnce());
         JsonNode refused = lastRequestLine(user.userId());
         assertEquals(429, refused.get("status").asInt());

@@ -54,8 +54,8 @@ class RateLimiterTest {
     final RateLimiter limiter = new RateLimiter(true, 10, 60_000, counters, new AwsCallCounter(), clock);
 
     RateLimit verdict(String route, String ip) throws StoreUnavailableException {
-        try (RateLimiter.Count count = limiter.count(route, ip)) {
-            return count.verdict();
+        try (RateLimiter.Count count = limiter.count(route, ip, "U1")) {
+            return count.judge(false);
         }
     }
 
@@ -101,24 +101,64 @@ class RateLimiterTest {
     }
 
     @Test
-    void aWaivedCountIsTakenBackBeforeTheRequestEnds() throws Exception {
-        try (RateLimiter.Count count = limiter.count("GET list", "203.0.113.7")) {
-            count.waive();
-            count.waive();
-        }
+    void anExemptUsersCountIsTakenBackAndItsNextRequestsAreNotCounted() throws Exception {
         String key = "203.0.113.7|GET list|1795000020000|60000";
+        try (RateLimiter.Count count = limiter.count("GET list", "203.0.113.7", "BOT")) {
+            assertSame(RateLimit.NONE, count.judge(true));
+        }
         assertEquals(List.of("increment " + key, "decrement " + key), counters.calls);
         assertEquals(0L, counters.values.get(key));
+        for (int i = 0; i < 20; i++) {
+            try (RateLimiter.Count count = limiter.count("GET list", "203.0.113.7", "BOT")) {
+                assertSame(RateLimit.NONE, count.judge(true));
+            }
+        }
+        assertEquals(2, counters.calls.size(), "remembered as exempt: " + counters.calls);
+        // The read still decides: no longer exempt, it is counted before it goes on, and limited again.
+        try (RateLimiter.Count count = limiter.count("GET list", "203.0.113.7", "BOT")) {
+            assertEquals(new RateLimit(10, 9, 1_795_000_080_000L, 0), count.judge(false));
+        }
+        try (RateLimiter.Count count = limiter.count("GET list", "203.0.113.7", "BOT")) {
+            assertEquals(8, count.judge(false).remaining());
+        }
+        assertEquals(4, counters.calls.size(), "counted beside the read again: " + counters.calls);
     }
 
     @Test
-    void unreachableCountersFailTheVerdictButNeitherAWaiverNorTheEnd() {
+    void theMemoryOfExemptUsersIsBounded() throws Exception {
+        for (int i = 0; i <= RateLimiter.MAX_EXEMPT_USERS; i++) {
+            try (RateLimiter.Count count = limiter.count("GET list", "203.0.113.7", "BOT-" + i)) {
+                count.judge(true);
+            }
+        }
+        counters.calls.clear();
+        try (RateLimiter.Count count = limiter.count("GET list", "203.0.113.7", "BOT-0")) {
+            count.judge(true);
+        }
+        assertEquals(2, counters.calls.size(), "forgotten when the memory started afresh, so counted and taken back");
+        counters.calls.clear();
+        try (RateLimiter.Count count = limiter.count("GET list", "203.0.113.7", "BOT-" + RateLimiter.MAX_EXEMPT_USERS)) {
+            count.judge(true);
+        }
+        assertEquals(List.of(), counters.calls, "the latest is remembered");
+    }
+
+    @Test
+    void anUnauthenticatedRequestIsCountedAndNeverJudged() {
+        try (RateLimiter.Count count = limiter.count("GET list", "203.0.113.7", "U1")) {
+            assertEquals(1, counters.calls.size());
+        }
+        assertEquals(1L, counters.values.get("203.0.113.7|GET list|1795000020000|60000"));
+    }
+
+    @Test
+    void unreachableCountersFailTheVerdictButNeitherTheExemptNorTheEnd() throws Exception {
         counters.down = true;
-        RateLimiter.Count failing = limiter.count("GET list", "203.0.113.7");
-        assertThrows(StoreUnavailableException.class, failing::verdict);
+        RateLimiter.Count failing = limiter.count("GET list", "203.0.113.7", "U1");
+        assertThrows(StoreUnavailableException.class, () -> failing.judge(false));
         failing.close();
-        try (RateLimiter.Count waived = limiter.count("GET list", "203.0.113.7")) {
-            waived.waive();
+        try (RateLimiter.Count exempt = limiter.count("GET list", "203.0.113.7", "BOT")) {
+            assertSame(RateLimit.NONE, exempt.judge(true));
         }
         assertEquals(2, counters.calls.size(), "nothing counted, so nothing to take back: " + counters.calls);
     }
@@ -126,10 +166,10 @@ class RateLimiterTest {
     @Test
     void offCountsNothingAndJudgesNothing() throws Exception {
         RateLimiter off = new RateLimiter(false, 10, 60_000, counters, new AwsCallCounter(), clock);
-        RateLimiter.Count count = off.count("GET list", "203.0.113.7");
+        RateLimiter.Count count = off.count("GET list", "203.0.113.7", "U1");
         assertSame(RateLimiter.Count.NOT_COUNTED, count);
-        assertSame(RateLimit.NONE, count.verdict());
-        count.waive();
+        assertSame(RateLimit.NONE, count.judge(false));
+        assertSame(RateLimit.NONE, count.judge(true));
         count.close();
         assertEquals(Map.of(), RateLimit.NONE.headers());
         assertFalse(RateLimit.NONE.refused());
@@ -156,9 +196,9 @@ class RateLimiterTest {
         };
         RateLimiter counting = new RateLimiter(true, 10, 60_000, calling, calls, clock);
         calls.reset();
-        try (RateLimiter.Count count = counting.count("GET list", "203.0.113.7")) {
+        try (RateLimiter.Count count = counting.count("GET list", "203.0.113.7", "BOT")) {
             counted.await();
-            count.waive();
+            count.judge(true);
         }
         assertEquals(2, calls.calls(AwsCallCounter.Service.DYNAMODB));
         Thread other = Thread.ofPlatform().start(() -> assertEquals(0, calls.calls(AwsCallCounter.Service.DYNAMODB)));
