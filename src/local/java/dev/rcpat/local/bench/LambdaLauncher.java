@@ -32,7 +32,8 @@ import java.util.Map;
  *       [BENCH_TOTP], [BENCH_PRIME=1: run the SnapStart priming between init and the request])
  * warm: LambdaLauncher warm HANDLER USERS_FILE [HANDLER USERS_FILE ...] WARMUP COUNT
  *       (USERS_FILE: "userId token sourceIp" per line; figures prefixed 0., 1., ... per handler;
- *       HANDLER: a class name, for ours optionally with settings: ApiHandler?NAME=VALUE&NAME=VALUE)
+ *       HANDLER: a class name, for ours optionally with settings: ApiHandler?NAME=VALUE&NAME=VALUE,
+ *       for the floor optionally FloorFunction?count)
  * </pre>
  * Uses only the JDK and classes that are in the Lambda zip, so it loads nothing the function would not.
  */
@@ -162,7 +163,7 @@ public final class LambdaLauncher {
             return new Launched(new ApiHandler(root), root.calls(), new Priming(root)::prime);
         }
         if (className.equals(FloorFunction.class.getName())) {
-            FloorFunction floor = new FloorFunction();
+            FloorFunction floor = spec.endsWith("?count") ? FloorFunction.withCount() : new FloorFunction();
             return new Launched(floor, floor.calls(), () -> { });
         }
         throw new IllegalArgumentException("unknown handler " + className);
