@@ -21,6 +21,9 @@ import dev.rcpat.session.Logout;
 import dev.rcpat.session.Me;
 import dev.rcpat.session.SendEmailCode;
 import dev.rcpat.store.UserLookups;
+import dev.rcpat.ratelimit.RateLimitCounters;
+import dev.rcpat.ratelimit.RateLimiter;
+import dev.rcpat.ratelimit.dynamodb.DynamoDbRateLimitCounters;
 import dev.rcpat.store.UserStore;
 import dev.rcpat.store.dynamodb.DynamoDbUserLookups;
 import dev.rcpat.store.dynamodb.DynamoDbUserStore;
@@ -52,6 +55,7 @@ public final class CompositionRoot {
     private final Settings settings;
     private final UserStore store;
     private final UserLookups lookups;
+    private final RateLimitCounters rateLimitCounters;
     private final CodeMailer mailer;
     private final Clock clock;
     private final AwsCallCounter calls;
@@ -62,11 +66,12 @@ public final class CompositionRoot {
     /** Held here because CRaC holds registered resources weakly. */
     private Priming priming;
 
-    public CompositionRoot(Settings settings, UserStore store, UserLookups lookups, CodeMailer mailer, Clock clock,
-                           RequestLog log, AwsCallCounter calls) {
+    public CompositionRoot(Settings settings, UserStore store, UserLookups lookups, RateLimitCounters rateLimitCounters,
+                           CodeMailer mailer, Clock clock, RequestLog log, AwsCallCounter calls) {
         this.settings = settings;
         this.store = store;
         this.lookups = lookups;
+        this.rateLimitCounters = rateLimitCounters;
         this.mailer = mailer;
         this.clock = clock;
         this.calls = calls;
@@ -75,10 +80,12 @@ public final class CompositionRoot {
         this.totpCodes = new TotpCodes();
         Authenticator authenticator = new Authenticator(settings.loginExpirationDays());
         EmailCheck email = new EmailCheck(settings, store, mailer, new EmailCodes(random));
-        TwoFactorCheck twoFactor = new TwoFactorCheck(settings, new TotpCheck(settings, store, totpCodes), email);
+        TwoFactorCheck twoFactor = new TwoFactorCheck(settings, store, new TotpCheck(settings, store, totpCodes), email);
         OutcomeWriter writer = new OutcomeWriter(store, authenticator, twoFactor, log);
-        this.pipeline = new Pipeline(routes(authenticator, twoFactor, email), store, authenticator, twoFactor, writer,
-                clock, log, calls);
+        RateLimiter limiter = new RateLimiter(settings.rateLimiterEnabled(), settings.rateLimitCalls(),
+                settings.rateLimitWindowMillis(), rateLimitCounters, calls, clock);
+        this.pipeline = new Pipeline(routes(authenticator, twoFactor, email), store, limiter, authenticator, twoFactor,
+                writer, clock, log, calls);
     }
 
     /** Every route the API serves. template.yaml attaches each to a function (TemplateTest keeps them equal). */
@@ -120,9 +127,10 @@ public final class CompositionRoot {
         DynamoDbClient dynamo = AwsClients.dynamoDb(aws, http, calls);
         UserStore store = new DynamoDbUserStore(dynamo, settings.usersTable(), settings.permissionsTable());
         UserLookups lookups = new DynamoDbUserLookups(dynamo, settings.lookupsTable());
+        RateLimitCounters counters = new DynamoDbRateLimitCounters(dynamo, settings.rateLimitTable());
         CodeMailer mailer = new LazyCodeMailer(
                 () -> new SesCodeMailer(AwsClients.ses(aws, http, calls), settings.senderAddress()));
-        return new CompositionRoot(settings, store, lookups, mailer, clock, log, calls);
+        return new CompositionRoot(settings, store, lookups, counters, mailer, clock, log, calls);
     }
 
     public Settings settings() {
@@ -135,6 +143,10 @@ public final class CompositionRoot {
 
     public UserLookups lookups() {
         return lookups;
+    }
+
+    public RateLimitCounters rateLimitCounters() {
+        return rateLimitCounters;
     }
 
     public CodeMailer mailer() {

@@ -26,7 +26,7 @@ class PrimingIT {
 
     @Test
     void primingRunsTheRequestPathAndLeavesTheTablesAsTheyWere() throws Exception {
-        CompositionRoot services = stack.services();
+        CompositionRoot services = stack.services(TestStack.RATE_LIMITER_ON, java.time.Clock.systemUTC());
         // Some data for the priming to (not) touch.
         stack.admin().createLoginToken(stack.admin().createUser(
                 dev.rcpat.local.UserAdmin.NewUser.named("prime-" + dev.rcpat.local.UserAdmin.newUserId())).userId());
@@ -42,6 +42,8 @@ class PrimingIT {
         // The real pipeline ran for every route of the table, logged as a priming request: the routes
         // that need a login made one BatchGetItem round trip each and answered 401; the public ones
         // were refused on their body (a login or a code request for nobody would count a failure).
+        // The real pipeline ran for every route of the table: one BatchGetItem round trip each and the
+        // rate-limit count beside it, answered 401, logged as a priming request.
         List<String> lines = LogCapture.lines().subList(linesBefore, LogCapture.lines().size());
         var routes = services.pipeline().routes();
         assertEquals(routes.size(), lines.size(), lines.toString());
@@ -49,6 +51,10 @@ class PrimingIT {
             var line = Api.json(lines.get(i));
             assertEquals("request", line.get("log").asText());
             assertEquals(routes.get(i).name(), line.get("route").asText());
+            assertEquals(routes.get(i), line.get("route").asText());
+            assertEquals(401, line.get("status").asInt());
+            assertEquals("unauthorized", line.get("errorType").asText());
+            assertEquals(2, line.get("dynamodbCalls").asInt());
             assertEquals(Priming.REQUEST_ID, line.get("requestId").asText());
             if (routes.get(i).requiresLogin()) {
                 assertEquals(401, line.get("status").asInt());
@@ -58,6 +64,13 @@ class PrimingIT {
                 assertTrue(Set.of(400, 401).contains(line.get("status").asInt()), line.toString());
                 assertEquals(0, line.get("dynamodbCalls").asInt());
             }
+        }
+        // What it counted: for 127.0.0.1 only, each route once, each deletable by TTL.
+        List<Map<String, AttributeValue>> counted = stack.dynamo().scanPaginator(b -> b.tableName(stack.rateLimitTable())
+                .consistentRead(true)).items().stream().filter(i -> i.get("_id").s().startsWith("127.0.0.1|")).toList();
+        for (String route : services.pipeline().routes().stream().map(r -> r.method() + " " + r.name()).toList()) {
+            assertTrue(counted.stream().anyMatch(i -> i.get("_id").s().startsWith("127.0.0.1|" + route + "|")
+                    && i.containsKey("ttl")), route + " in " + counted);
         }
     }
 

@@ -22,6 +22,8 @@ public final class Refusal extends Exception {
         CONFLICT,
         /** Ours: the request body is over the size limit. */
         TOO_LARGE,
+        /** Rocket.Chat's {@code error-too-many-requests}: the client is over the rate limit. */
+        TOO_MANY_REQUESTS,
         /** Ours: a dependency (DynamoDB, SES) failed. */
         UNAVAILABLE,
         /** A refused login: Rocket.Chat answers these 401 in its login envelope. */
@@ -82,6 +84,13 @@ public final class Refusal extends Exception {
     /** The same refusal in the login envelope (a second factor challenged at login). */
     public Refusal atLogin() {
         return kind == Kind.REJECTED ? loginRefused(errorType, reason, details) : this;
+    }
+
+    /** Rocket.Chat's words, with the whole seconds until the window resets. */
+    public static Refusal tooManyRequests(long secondsToWait) {
+        return new Refusal(Kind.TOO_MANY_REQUESTS, "error-too-many-requests",
+                "Error, too many requests. Please slow down. You must wait " + secondsToWait
+                        + " seconds before trying this endpoint again.", null, null);
     }
 
     public static Refusal unavailable(String message, Throwable cause) {

@@ -16,15 +16,20 @@ class SettingsTest {
     @Test
     void invalidTwoFactorSettingsFailFast() {
         Map<String, String> base = new HashMap<>(TestSettings.environment(Map.of()));
-        Map<String, String> bad = Map.of(
-                Settings.TOTP_MAX_ATTEMPTS, "0",
-                Settings.TOTP_LOCK_SECONDS, "five",
-                Settings.TOTP_MAX_DELTA, "-1",
-                Settings.EMAIL_CODE_MAX_ATTEMPTS, "0",
-                Settings.EMAIL_CODE_EXPIRATION_SECONDS, "5",
-                Settings.REMEMBER_FOR_SECONDS, "-1",
-                Settings.TWO_FACTOR_ENABLED, "yes",
-                Settings.PASSWORD_FALLBACK_ENABLED, "1");
+        Map<String, String> bad = Map.ofEntries(
+                Map.entry(Settings.TOTP_MAX_ATTEMPTS, "0"),
+                Map.entry(Settings.TOTP_LOCK_SECONDS, "five"),
+                Map.entry(Settings.TOTP_MAX_DELTA, "-1"),
+                Map.entry(Settings.EMAIL_CODE_MAX_ATTEMPTS, "0"),
+                Map.entry(Settings.EMAIL_CODE_EXPIRATION_SECONDS, "5"),
+                Map.entry(Settings.REMEMBER_FOR_SECONDS, "-1"),
+                Map.entry(Settings.TWO_FACTOR_ENABLED, "yes"),
+                Map.entry(Settings.PASSWORD_FALLBACK_ENABLED, "1"),
+                Map.entry(Settings.PASSWORD_FALLBACK_MAX_ATTEMPTS, "0"),
+                Map.entry(Settings.PASSWORD_FALLBACK_LOCK_SECONDS, "86401"),
+                Map.entry(Settings.API_ENABLE_RATE_LIMITER, "on"),
+                Map.entry(Settings.API_RATE_LIMIT_CALLS, "0"),
+                Map.entry(Settings.API_RATE_LIMIT_WINDOW_MS, "999"));
         bad.forEach((name, value) -> {
             Map<String, String> env = new HashMap<>(base);
             env.put(name, value);
@@ -36,11 +41,18 @@ class SettingsTest {
                 List.of(d.twoFactorEnabled(), d.totpEnabled(), d.totpMaxDelta(), d.email2faEnabled(),
                         d.emailCodeExpirationSeconds(), d.emailCodeMaxAttempts(), d.rememberForSeconds(),
                         d.passwordFallbackEnabled(), d.totpMaxAttempts(), d.totpLockSeconds()));
+        assertEquals(List.of(true, 10, 60_000L), List.of(d.rateLimiterEnabled(), d.rateLimitCalls(), d.rateLimitWindowMillis()));
+        assertEquals("ratelimit", d.rateLimitTable());
+        assertEquals(List.of(5, 300L), List.of(d.passwordFallbackMaxAttempts(), d.passwordFallbackLockSeconds()));
+        Map<String, String> noCounters = new HashMap<>(base);
+        noCounters.remove(Settings.RATE_LIMIT_TABLE);
+        assertEquals("Setting RATE_LIMIT_TABLE is required but not set",
+                assertThrows(IllegalStateException.class, () -> Settings.from(noCounters)).getMessage());
     }
 
     @Test
     void everyVariableIsListedOnce() {
-        assertEquals(20, Settings.VARIABLES.size());
+        assertEquals(26, Settings.VARIABLES.size());
         assertEquals(Settings.VARIABLES.size(), Settings.VARIABLES.stream().distinct().count());
     }
 }

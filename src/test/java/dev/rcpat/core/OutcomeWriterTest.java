@@ -36,7 +36,7 @@ class OutcomeWriterTest {
 
     final InMemoryUserStore store = new InMemoryUserStore();
     final List<String> logLines = new ArrayList<>();
-    final TwoFactorCheck twoFactor = new TwoFactorCheck(SETTINGS, new TotpCheck(SETTINGS, store, new TotpCodes()),
+    final TwoFactorCheck twoFactor = new TwoFactorCheck(SETTINGS, store, new TotpCheck(SETTINGS, store, new TotpCodes()),
             new EmailCheck(SETTINGS, store, (to, u, c) -> { }, new EmailCodes(new RandomSource(new SecureRandom()))));
     final OutcomeWriter writer = new OutcomeWriter(store, new Authenticator(90), twoFactor, new RequestLog(logLines::add));
 

@@ -48,7 +48,7 @@ class LoginTest {
     Login login(Map<String, String> settings) {
         Settings s = Settings.from(TestSettings.environment(settings));
         RandomSource random = new RandomSource(new SecureRandom());
-        TwoFactorCheck twoFactor = new TwoFactorCheck(s, new TotpCheck(s, store, new TotpCodes()),
+        TwoFactorCheck twoFactor = new TwoFactorCheck(s, store, new TotpCheck(s, store, new TotpCodes()),
                 new EmailCheck(s, store, (to, u, c) -> { }, new EmailCodes(random)));
         return new Login(s, store, lookups, new Authenticator(s.loginExpirationDays()), twoFactor, new TokenGenerator(random));
     }

@@ -13,7 +13,7 @@ public final class TestSettings {
     /** The variables every Settings needs, plus {@code overrides}. */
     public static Map<String, String> environment(Map<String, String> overrides) {
         Map<String, String> env = new HashMap<>(Map.of(Settings.USERS_TABLE, "users", Settings.PERMISSIONS_TABLE,
-                "permissions", Settings.LOOKUPS_TABLE, "lookups"));
+                "permissions", Settings.LOOKUPS_TABLE, "lookups", Settings.RATE_LIMIT_TABLE, "ratelimit"));
         env.putAll(overrides);
         return env;
     }

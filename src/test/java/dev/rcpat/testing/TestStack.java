@@ -102,6 +102,10 @@ public final class TestStack {
         return tables.tableName("PermissionsTable");
     }
 
+    public String rateLimitTable() {
+        return tables.tableName("RateLimitTable");
+    }
+
     public DynamoDbClient dynamo() {
         return dynamo;
     }
@@ -130,14 +134,27 @@ public final class TestStack {
         return new Login(user, LogCapture.secret(admin.createLoginToken(user.userId())));
     }
 
-    /** Environment variables as template.yaml would set them, plus {@code overrides}. */
+    /**
+     * Environment variables as template.yaml would set them, plus {@code overrides}; but with the
+     * rate limiter off unless an override turns it on. Most tests send many requests from one
+     * address to one route and assert exact headers: they are not about the limiter, whose own
+     * tests (and those of the AWS calls per request) set {@link #RATE_LIMITER_ON}.
+     */
     public Map<String, String> environment(Map<String, String> overrides) {
         Map<String, String> env = new HashMap<>();
         env.putAll(tables.tableVariables());
         env.put(Settings.SENDER_ADDRESS, SENDER_ADDRESS);
+        env.put(Settings.USERS_TABLE, usersTable());
+        env.put(Settings.PERMISSIONS_TABLE, permissionsTable());
+        env.put(Settings.RATE_LIMIT_TABLE, rateLimitTable());
+        env.put(Settings.SENDER_ADDRESS, "no-reply@rcpat.test");
+        env.put(Settings.API_ENABLE_RATE_LIMITER, "false");
         env.putAll(overrides);
         return env;
     }
+
+    /** The override that runs the rate limiter as deployed (its default settings). */
+    public static final Map<String, String> RATE_LIMITER_ON = Map.of(Settings.API_ENABLE_RATE_LIMITER, "true");
 
     /** CompositionRoot on real SDK clients against the emulators, logging into {@link LogCapture}. */
     public CompositionRoot services(Map<String, String> settingOverrides, Clock clock) {
@@ -148,8 +165,8 @@ public final class TestStack {
     /** As {@link #services(Map, Clock)}, with the store wrapped (race tests make things happen between read and write). */
     public CompositionRoot services(Map<String, String> settingOverrides, Clock clock, UnaryOperator<UserStore> wrap) {
         CompositionRoot real = services(settingOverrides, clock);
-        return new CompositionRoot(real.settings(), wrap.apply(real.store()), real.lookups(), real.mailer(), clock,
-                new RequestLog(LogCapture::record), real.calls());
+        return new CompositionRoot(real.settings(), wrap.apply(real.store()), real.lookups(), real.rateLimitCounters(),
+                real.mailer(), clock, new RequestLog(LogCapture::record), real.calls());
     }
 
     public CompositionRoot services() {

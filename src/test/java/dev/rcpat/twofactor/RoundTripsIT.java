@@ -18,16 +18,20 @@ import java.util.Map;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * The round-trip budget of a successful generate (issues 2, 3 and 6): exactly one DynamoDB read
- * and one write whatever the second factor — TOTP, password, none, or a bypass token — and one
- * SES call more when an email code is sent. Counted by the SDK interceptor, per request.
+ * The round-trip budget of a successful generate, as deployed (rate limiter on): exactly one
+ * DynamoDB read, one rate-limit count (run beside the read) and one write whatever the second
+ * factor — TOTP, password, none, or a bypass token — and one SES call more when an email code is
+ * sent. Counted by the SDK interceptor, per request.
  */
 @ExtendWith(LogSecretScan.class)
 class RoundTripsIT {
 
     final TestStack stack = TestStack.get();
     final MutableClock clock = MutableClock.midStep();
-    final TwoFactorClient rig = new TwoFactorClient(stack.services(Map.of(), clock));
+    /** Each test from an address of its own, so that its requests are never over the limit. */
+    final TwoFactorClient rig = new TwoFactorClient(stack.services(TestStack.RATE_LIMITER_ON, clock)).from(Api.uniqueSourceIp());
+    /** The read, the rate-limit count and the write. */
+    static final int CALLS = 3;
 
     void assertCalls(Login user, int dynamoDb, int ses) {
         JsonNode line = TwoFactorClient.lastRequestLine(user.userId());
@@ -40,7 +44,7 @@ class RoundTripsIT {
         Login user = stack.login(UserAdmin.NewUser.named("rt-totp-" + UserAdmin.newUserId()).withTotp());
         String code = LogCapture.secret(AuthenticatorApp.code(user.totpSecret(), clock.millis()));
         TwoFactorClient.assertToken(rig.generate(user.userId(), user.token(), "totp", code, "{\"tokenName\":\"a\"}", Map.of()));
-        assertCalls(user, 2, 0);
+        assertCalls(user, CALLS, 0);
     }
 
     @Test
@@ -48,14 +52,14 @@ class RoundTripsIT {
         Login user = stack.login(UserAdmin.NewUser.named("rt-pw-" + UserAdmin.newUserId()).password(LogCapture.secret("rt password")));
         String digest = LogCapture.secret(Secrets.sha256Hex("rt password"));
         TwoFactorClient.assertToken(rig.generate(user.userId(), user.token(), "password", digest, "{\"tokenName\":\"a\"}", Map.of()));
-        assertCalls(user, 2, 0);
+        assertCalls(user, CALLS, 0);
     }
 
     @Test
     void userWithoutAnyMethod() {
         Login user = stack.login(UserAdmin.NewUser.named("rt-none-" + UserAdmin.newUserId()));
         TwoFactorClient.assertToken(rig.generate(user.userId(), user.token(), null, "{\"tokenName\":\"a\"}"));
-        assertCalls(user, 2, 0);
+        assertCalls(user, CALLS, 0);
     }
 
     @Test
@@ -65,9 +69,18 @@ class RoundTripsIT {
         Api.Response first = rig.generate(user.userId(), user.token(), "password", digest,
                 "{\"tokenName\":\"bypass\",\"bypassTwoFactor\":true}", Map.of());
         TwoFactorClient.assertToken(first);
-        // The bypass token's first use also records lastUsedAt: in the same write, not a third call.
+        // The bypass token's first use also records lastUsedAt: in the same write, not a call more.
         TwoFactorClient.assertToken(rig.generate(user.userId(), first.token(), null, "{\"tokenName\":\"b\"}"));
-        assertCalls(user, 2, 0);
+        assertCalls(user, CALLS, 0);
+    }
+
+    @Test
+    void aUserTheRateLimiterExemptsHasItsCountTakenBackThenIsNotCounted() {
+        Login bot = stack.login(UserAdmin.NewUser.named("rt-bot-" + UserAdmin.newUserId()).roles("user", "bot"));
+        TwoFactorClient.assertToken(rig.generate(bot.userId(), bot.token(), null, "{\"tokenName\":\"a\"}"));
+        assertCalls(bot, CALLS + 1, 0);
+        TwoFactorClient.assertToken(rig.generate(bot.userId(), bot.token(), null, "{\"tokenName\":\"b\"}"));
+        assertCalls(bot, CALLS - 1, 0);
     }
 
     @Test
@@ -76,9 +89,9 @@ class RoundTripsIT {
         Login user = stack.login(UserAdmin.NewUser.named("rt-mail-" + UserAdmin.newUserId()).email(address, true).withEmail2fa());
         Api.Response challenged = rig.generate(user.userId(), user.token(), null, "{\"tokenName\":\"a\"}");
         assertEquals("totp-required", challenged.body().path("errorType").asText(), challenged.raw());
-        assertCalls(user, 2, 1);
+        assertCalls(user, CALLS, 1);
         String code = TwoFactorClient.shownCode(stack.mailbox().to(address).get(0));
         TwoFactorClient.assertToken(rig.generate(user.userId(), user.token(), "email", code, "{\"tokenName\":\"a\"}", Map.of()));
-        assertCalls(user, 2, 0);
+        assertCalls(user, CALLS, 0);
     }
 }

@@ -42,19 +42,11 @@ class TwoFactorGateIT {
         return LogCapture.secret(AuthenticatorApp.code(l.totpSecret(), clock.millis()));
     }
 
-    /** Where a request comes from: the client address API Gateway sees, and the user agent. */
-    record From(String ip, String userAgent) { }
-
-    /** The address and agent of any test request that does not say where it comes from. */
-    static final From ANYWHERE = new From("203.0.113.10", "rcpat-tests/1.0");
-
-    static Api.Response generate(TwoFactorClient rig, Login l, String token, String code, String body, From client) {
-        return rig.generate(l.userId(), token, null, code, body, Map.of("User-Agent", client.userAgent()), client.ip());
+    static Api.Response generate(TwoFactorClient rig, Login l, String token, String code, String body, Map<String, String> client) {
+        return rig.generate(l.userId(), token, null, code, body, client);
     }
 
-    static From from(String ip) {
-        return new From(ip, UA);
-    }
+    static final Map<String, String> AGENT = Map.of("User-Agent", UA);
 
     @Test
     void passwordFallbackTakesTheHexDigestInEitherCase() {
@@ -65,12 +57,12 @@ class TwoFactorGateIT {
         Login l = stack.login(UserAdmin.NewUser.named("pw-" + UserAdmin.newUserId()).password(password)
                 .email("pw-" + UserAdmin.newUserId().toLowerCase() + "@rcpat.test", false).withEmail2fa());
         String t = l.token();
-        assertAnswer(400, challenge("totp-required", PASSWORD), generate(noRemember, l, t, null, "{\"tokenName\":\"a\"}", ANYWHERE));
-        assertToken(generate(noRemember, l, t, digest.toUpperCase(Locale.ROOT), "{\"tokenName\":\"a\"}", ANYWHERE));
-        assertToken(generate(noRemember, l, t, digest, "{\"tokenName\":\"b\"}", ANYWHERE));
+        assertAnswer(400, challenge("totp-required", PASSWORD), generate(noRemember, l, t, null, "{\"tokenName\":\"a\"}", Map.of()));
+        assertToken(generate(noRemember, l, t, digest.toUpperCase(Locale.ROOT), "{\"tokenName\":\"a\"}", Map.of()));
+        assertToken(generate(noRemember, l, t, digest, "{\"tokenName\":\"b\"}", Map.of()));
         assertAnswer(400, challenge("totp-invalid", PASSWORD),
-                generate(noRemember, l, t, Secrets.sha256Hex(password + "x"), "{\"tokenName\":\"c\"}", ANYWHERE));
-        assertAnswer(400, challenge("totp-invalid", PASSWORD), generate(noRemember, l, t, password, "{\"tokenName\":\"c\"}", ANYWHERE));
+                generate(noRemember, l, t, Secrets.sha256Hex(password + "x"), "{\"tokenName\":\"c\"}", Map.of()));
+        assertAnswer(400, challenge("totp-invalid", PASSWORD), generate(noRemember, l, t, password, "{\"tokenName\":\"c\"}", Map.of()));
         // x-2fa-method: password is not a method of its own, but names what the rules chose anyway.
         assertToken(noRemember.generate(l.userId(), t, "password", digest, "{\"tokenName\":\"d\"}", Map.of()));
     }
@@ -78,62 +70,62 @@ class TwoFactorGateIT {
     @Test
     void withoutAPasswordOrMethodThereIsNoSecondFactor() {
         Login l = stack.login(UserAdmin.NewUser.named("sso-" + UserAdmin.newUserId()));
-        assertToken(generate(noRemember, l, l.token(), null, "{\"tokenName\":\"a\"}", ANYWHERE));
+        assertToken(generate(noRemember, l, l.token(), null, "{\"tokenName\":\"a\"}", Map.of()));
         Login off = stack.login(UserAdmin.NewUser.named("nofb-" + UserAdmin.newUserId()).password(LogCapture.secret("pw-" + UserAdmin.newUserId())));
         TwoFactorClient noFallback = new TwoFactorClient(stack.services(Map.of(Settings.PASSWORD_FALLBACK_ENABLED, "false"), clock));
-        assertToken(generate(noFallback, off, off.token(), null, "{\"tokenName\":\"a\"}", ANYWHERE));
+        assertToken(generate(noFallback, off, off.token(), null, "{\"tokenName\":\"a\"}", Map.of()));
     }
 
     @Test
     void twoFactorSwitchedOffPassesEveryone() {
         Login l = stack.login(UserAdmin.NewUser.named("off-" + UserAdmin.newUserId()).withTotp());
         TwoFactorClient off = new TwoFactorClient(stack.services(Map.of(Settings.TWO_FACTOR_ENABLED, "false"), clock));
-        assertToken(generate(off, l, l.token(), null, "{\"tokenName\":\"a\"}", ANYWHERE));
+        assertToken(generate(off, l, l.token(), null, "{\"tokenName\":\"a\"}", Map.of()));
         TwoFactorClient totpOff = new TwoFactorClient(stack.services(Map.of(Settings.TOTP_ENABLED, "false", Settings.REMEMBER_FOR_SECONDS, "0"), clock));
-        assertToken(generate(totpOff, l, l.token(), null, "{\"tokenName\":\"b\"}", ANYWHERE));
+        assertToken(generate(totpOff, l, l.token(), null, "{\"tokenName\":\"b\"}", Map.of()));
     }
 
     @Test
     void aBypassTokenIsNotChallengedAndTheTokensItMakesAre() {
         Login l = stack.login(UserAdmin.NewUser.named("bp-" + UserAdmin.newUserId()).withTotp());
-        Api.Response bypass = generate(noRemember, l, l.token(), totpCode(l), "{\"tokenName\":\"ci\",\"bypassTwoFactor\":true}", ANYWHERE);
+        Api.Response bypass = generate(noRemember, l, l.token(), totpCode(l), "{\"tokenName\":\"ci\",\"bypassTwoFactor\":true}", Map.of());
         assertToken(bypass);
-        Api.Response plain = generate(noRemember, l, bypass.token(), null, "{\"tokenName\":\"plain\"}", ANYWHERE);
+        Api.Response plain = generate(noRemember, l, bypass.token(), null, "{\"tokenName\":\"plain\"}", Map.of());
         assertToken(plain);
         assertAnswer(400, challenge("totp-required", TwoFactorClient.TOTP_ONLY),
-                generate(noRemember, l, plain.token(), null, "{\"tokenName\":\"other\"}", ANYWHERE));
+                generate(noRemember, l, plain.token(), null, "{\"tokenName\":\"other\"}", Map.of()));
     }
 
     @Test
     void rememberedFromTheSameClientWithinRememberFor() {
         Login l = stack.login(UserAdmin.NewUser.named("rm-" + UserAdmin.newUserId()).withTotp());
         long passedAt = clock.millis();
-        assertToken(generate(defaults, l, l.token(), totpCode(l), "{\"tokenName\":\"a\"}", from(HOME)));
+        assertToken(generate(defaults.from(HOME), l, l.token(), totpCode(l), "{\"tokenName\":\"a\"}", AGENT));
         Map<String, AttributeValue> record = stack.admin().rawItem(l.userId()).get("loginTokens").m()
                 .get(Secrets.hashToken(l.token())).m();
         assertEquals(String.valueOf(passedAt + 1_800_000), record.get("twoFactorAuthorizedUntil").n());
         assertEquals(44, record.get("twoFactorAuthorizedHash").s().length());
 
         clock.advance(Duration.ofSeconds(1799));
-        assertToken(generate(defaults, l, l.token(), null, "{\"tokenName\":\"b\"}", from(HOME)));
+        assertToken(generate(defaults.from(HOME), l, l.token(), null, "{\"tokenName\":\"b\"}", AGENT));
         assertAnswer(400, challenge("totp-required", TwoFactorClient.TOTP_ONLY),
-                generate(defaults, l, l.token(), null, "{\"tokenName\":\"c\"}", from("198.51.100.8")));
-        assertAnswer(400, challenge("totp-required", TwoFactorClient.TOTP_ONLY), generate(defaults, l, l.token(), null,
-                "{\"tokenName\":\"c\"}", new From(HOME, "other-agent/2.0")));
+                generate(defaults.from("198.51.100.8"), l, l.token(), null, "{\"tokenName\":\"c\"}", AGENT));
+        assertAnswer(400, challenge("totp-required", TwoFactorClient.TOTP_ONLY), generate(defaults.from(HOME), l, l.token(), null,
+                "{\"tokenName\":\"c\"}", Map.of("User-Agent", "other-agent/2.0")));
         clock.advance(Duration.ofSeconds(1));
         assertAnswer(400, challenge("totp-required", TwoFactorClient.TOTP_ONLY),
-                generate(defaults, l, l.token(), null, "{\"tokenName\":\"c\"}", from(HOME)));
+                generate(defaults.from(HOME), l, l.token(), null, "{\"tokenName\":\"c\"}", AGENT));
     }
 
     @Test
     void rememberForZeroRemembersNothing() {
         Login l = stack.login(UserAdmin.NewUser.named("rm0-" + UserAdmin.newUserId()).withTotp());
-        assertToken(generate(noRemember, l, l.token(), totpCode(l), "{\"tokenName\":\"a\"}", from(HOME)));
+        assertToken(generate(noRemember.from(HOME), l, l.token(), totpCode(l), "{\"tokenName\":\"a\"}", AGENT));
         Map<String, AttributeValue> record = stack.admin().rawItem(l.userId()).get("loginTokens").m()
                 .get(Secrets.hashToken(l.token())).m();
         assertFalse(record.containsKey("twoFactorAuthorizedUntil"));
         assertAnswer(400, challenge("totp-required", TwoFactorClient.TOTP_ONLY),
-                generate(noRemember, l, l.token(), null, "{\"tokenName\":\"b\"}", from(HOME)));
+                generate(noRemember.from(HOME), l, l.token(), null, "{\"tokenName\":\"b\"}", AGENT));
     }
 
     @Test
@@ -157,11 +149,11 @@ class TwoFactorGateIT {
     @Test
     void twoFactorRunsBeforeValidation() {
         Login l = stack.login(UserAdmin.NewUser.named("order-" + UserAdmin.newUserId()).withTotp());
-        assertAnswer(400, challenge("totp-required", TwoFactorClient.TOTP_ONLY), generate(noRemember, l, l.token(), null, "{}", ANYWHERE));
+        assertAnswer(400, challenge("totp-required", TwoFactorClient.TOTP_ONLY), generate(noRemember, l, l.token(), null, "{}", Map.of()));
         assertAnswer(400, challenge("totp-required", TwoFactorClient.TOTP_ONLY),
-                generate(noRemember, l, l.token(), null, "{\"tokenName\":42}", ANYWHERE));
+                generate(noRemember, l, l.token(), null, "{\"tokenName\":42}", Map.of()));
         // A body that is not JSON is refused before anything is challenged.
         assertAnswer(400, "{\"success\":false,\"error\":\"The request body is not valid JSON [invalid-params]\",\"errorType\":\"invalid-params\"}",
-                generate(noRemember, l, l.token(), null, "{", ANYWHERE));
+                generate(noRemember, l, l.token(), null, "{", Map.of()));
     }
 }

@@ -231,6 +231,20 @@ public final class DynamoDbUserStore implements UserStore {
                     x.remove(x.name(LOGIN_FAILURES));
                     x.remove(x.name(LOGIN_BLOCKED_UNTIL));
                 }
+                case UserWrite.ResetFailedPasswords reset -> {
+                    x.remove(x.name(PASSWORD_FAILED_ATTEMPTS));
+                    x.remove(x.name(PASSWORD_LOCKED_UNTIL));
+                    passwordUsable(x, reset.now(), reset.maxFailedAttempts());
+                }
+                case UserWrite.CountFailedPassword failed -> {
+                    String count = x.name(PASSWORD_FAILED_ATTEMPTS);
+                    x.set(count + " = if_not_exists(" + count + ", " + x.value(num(0)) + ") + " + x.value(num(1)));
+                    passwordUsable(x, failed.now(), failed.maxFailedAttempts());
+                }
+                case UserWrite.LockPassword lock -> {
+                    x.set(x.name(PASSWORD_LOCKED_UNTIL) + " = " + x.value(num(lock.until())));
+                    x.set(x.name(PASSWORD_FAILED_ATTEMPTS) + " = " + x.value(num(0)));
+                }
                 case UserWrite.AddLoginToken add -> {
                     String path = x.name(LOGIN_TOKENS) + "." + x.name(add.token().key());
                     x.set(path + " = " + x.value(UserItem.toItem(add.token())));
@@ -256,6 +270,17 @@ public final class DynamoDbUserStore implements UserStore {
         String totp = x.name(TOTP);
         String lockedUntil = totp + "." + x.name(LOCKED_UNTIL);
         String failed = totp + "." + x.name(FAILED_ATTEMPTS);
+        x.condition("(attribute_not_exists(" + lockedUntil + ") OR " + lockedUntil + " <= " + x.value(num(now)) + ")");
+        x.condition("(attribute_not_exists(" + failed + ") OR " + failed + " < " + x.value(num(maxFailed)) + ")");
+    }
+
+    /**
+     * The condition that the password fallback may take a digest: not locked at {@code now}, and
+     * fewer than {@code maxFailed} failures counted.
+     */
+    private static void passwordUsable(Expression x, long now, int maxFailed) {
+        String lockedUntil = x.name(PASSWORD_LOCKED_UNTIL);
+        String failed = x.name(PASSWORD_FAILED_ATTEMPTS);
         x.condition("(attribute_not_exists(" + lockedUntil + ") OR " + lockedUntil + " <= " + x.value(num(now)) + ")");
         x.condition("(attribute_not_exists(" + failed + ") OR " + failed + " < " + x.value(num(maxFailed)) + ")");
     }

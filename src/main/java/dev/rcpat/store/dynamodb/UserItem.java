@@ -3,6 +3,7 @@ package dev.rcpat.store.dynamodb;
 import dev.rcpat.domain.EmailAddress;
 import dev.rcpat.domain.EmailCode;
 import dev.rcpat.domain.LoginAttempts;
+import dev.rcpat.domain.PasswordAttempts;
 import dev.rcpat.domain.StoredToken;
 import dev.rcpat.domain.TotpState;
 import dev.rcpat.domain.User;
@@ -35,6 +36,8 @@ public final class UserItem {
     public static final String EMAIL_CODE = "emailCode";
     public static final String LOGIN_FAILURES = "loginFailures";
     public static final String LOGIN_BLOCKED_UNTIL = "loginBlockedUntil";
+    public static final String PASSWORD_FAILED_ATTEMPTS = "passwordFailedAttempts";
+    public static final String PASSWORD_LOCKED_UNTIL = "passwordLockedUntil";
 
     // Token record attributes
     public static final String HASHED_TOKEN = "hashedToken";
@@ -79,7 +82,8 @@ public final class UserItem {
                 item.containsKey(EMAIL_2FA) && bool(item.get(EMAIL_2FA).m(), ENABLED),
                 emailCode(item.get(EMAIL_CODE)),
                 s(item, NAME),
-                new LoginAttempts((int) n(item, LOGIN_FAILURES, 0L), nOrNull(item, LOGIN_BLOCKED_UNTIL)));
+                new LoginAttempts((int) n(item, LOGIN_FAILURES, 0L), nOrNull(item, LOGIN_BLOCKED_UNTIL)),
+                new PasswordAttempts((int) n(item, PASSWORD_FAILED_ATTEMPTS, 0L), nOrNull(item, PASSWORD_LOCKED_UNTIL)));
     }
 
     /** A complete new user item, with the empty token maps that later nested writes need. */
@@ -111,6 +115,10 @@ public final class UserItem {
         if (user.emailCode() != null) {
             item.put(EMAIL_CODE, toItem(user.emailCode()));
         }
+        if (user.passwordAttempts().failedAttempts() > 0) {
+            item.put(PASSWORD_FAILED_ATTEMPTS, num(user.passwordAttempts().failedAttempts()));
+        }
+        putIfSet(item, PASSWORD_LOCKED_UNTIL, user.passwordAttempts().lockedUntil());
         return item;
     }
 
