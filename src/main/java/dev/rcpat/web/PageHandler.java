@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -45,12 +46,32 @@ public final class PageHandler implements RequestHandler<APIGatewayProxyRequestE
 
     /** The names a file under {@code web/assets/} may have: no path, no dot file, a known type. */
     private static final Pattern ASSET_NAME = Pattern.compile("[a-z0-9][a-z0-9-]*\\.(js|css|svg)");
+    /** How index.html names the files it loads. */
+    private static final Pattern LINKED_ASSET = Pattern.compile("(?:src|href)=\"assets/([^\"]+)\"");
     private static final String WEB_ROOT = "/web/";
+    private static final String PAGE = "index.html";
 
     /** A file as served: its bytes (all text), its type and its entity tag. */
     private record StaticFile(String body, String contentType, String etag) { }
 
     private final Map<String, StaticFile> loaded = new ConcurrentHashMap<>();
+
+    /**
+     * What Lambda calls, once per execution environment: reads the page and every file it names,
+     * so a first visit is answered from memory (and a SnapStart snapshot holds them).
+     */
+    public PageHandler() {
+        StaticFile page = file(PAGE);
+        if (page == null) {
+            throw new IllegalStateException("the artifact has no " + WEB_ROOT + PAGE);
+        }
+        Matcher linked = LINKED_ASSET.matcher(page.body());
+        while (linked.find()) {
+            if (file("assets/" + linked.group(1)) == null) {
+                throw new IllegalStateException(PAGE + " names assets/" + linked.group(1) + ", which the artifact lacks");
+            }
+        }
+    }
 
     @Override
     public APIGatewayProxyResponseEvent handleRequest(APIGatewayProxyRequestEvent event, Context context) {
@@ -66,7 +87,7 @@ public final class PageHandler implements RequestHandler<APIGatewayProxyRequestE
                         .withHeaders(Map.of("Location", slashless.get() + "/", "Cache-Control", "no-store"))
                         .withBody("");
             }
-            return serve(file("index.html"), event);
+            return serve(file(PAGE), event);
         }
         if (ASSET_RESOURCE.equals(resource) && event.getPathParameters() != null) {
             String name = event.getPathParameters().get("file");
