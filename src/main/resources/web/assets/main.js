@@ -87,6 +87,7 @@ function endSession() {
     dialog.dismiss();
   }
   tokenRows.replaceChildren();
+  addForm.reset();
 }
 
 /** A 401 on a signed-in call: the login token expired, was logged out elsewhere or removed. */
