@@ -550,7 +550,7 @@ class TokenPageIT {
     }
 
     @Test
-    void onAPhoneTheLayoutFitsTheWidth() {
+    void onAPhoneTheLayoutFitsTheWidth() throws Exception {
         browser.resize(390, 844);
         Person paul = passwordUser();
         signIn(paul);
