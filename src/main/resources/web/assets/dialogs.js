@@ -19,10 +19,6 @@ class Modal {
     });
   }
 
-  get isOpen() {
-    return this.dialog.open;
-  }
-
   open(focusTarget) {
     if (!this.dialog.open) {
       this.opener = document.activeElement instanceof HTMLElement && document.activeElement !== document.body
