@@ -173,6 +173,11 @@ public final class DevStack implements AutoCloseable {
         return state.apiUrl();
     }
 
+    /** The token page: {@code /} of the same server, so the page calls the API without CORS. */
+    public String pageUrl() {
+        return state.apiUrl() + "/";
+    }
+
     public HandlerRoutes routes() {
         return routes;
     }

@@ -22,7 +22,10 @@ import java.util.Optional;
  */
 public final class HandlerRoutes {
 
-    /** One endpoint: API Gateway's method and resource path, the SAM function and its handler class. */
+    /**
+     * One endpoint: API Gateway's method and resource path (segments like {@code {file}} are path
+     * parameters), the SAM function and its handler class.
+     */
     public record Route(String method, String path, String functionId, String handlerClass) {
         String key() {
             return key(method, path);
@@ -31,7 +34,39 @@ public final class HandlerRoutes {
         static String key(String method, String path) {
             return method.toUpperCase(Locale.ROOT) + " " + path;
         }
+
+        boolean hasParameters() {
+            return path.contains("{");
+        }
+
+        /**
+         * The path parameters when {@code requestPath} matches this resource path as API Gateway
+         * matches it (a {@code {name}} segment is one non-empty segment), else null.
+         */
+        Map<String, String> parameters(String requestPath) {
+            String[] template = path.split("/", -1);
+            String[] actual = requestPath.split("/", -1);
+            if (template.length != actual.length) {
+                return null;
+            }
+            Map<String, String> parameters = new LinkedHashMap<>();
+            for (int i = 0; i < template.length; i++) {
+                String t = template[i];
+                if (t.startsWith("{") && t.endsWith("}") && !t.endsWith("+}")) {
+                    if (actual[i].isEmpty()) {
+                        return null;
+                    }
+                    parameters.put(t.substring(1, t.length() - 1), actual[i]);
+                } else if (!t.equals(actual[i])) {
+                    return null;
+                }
+            }
+            return parameters;
+        }
     }
+
+    /** A request's route and the path parameters it gives (null when the route has none, as in API Gateway's event). */
+    public record Match(Bound bound, Map<String, String> pathParameters) { }
 
     public interface ProxyHandler extends RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> { }
 
@@ -74,7 +109,7 @@ public final class HandlerRoutes {
         return List.copyOf(routes.values());
     }
 
-    /** Constructs each route's handler class (once per class) with the local composition root. */
+    /** Constructs each route's handler class (once per class), with the local composition root when it takes one. */
     public static HandlerRoutes bind(List<Route> routes, CompositionRoot root) {
         Map<String, ProxyHandler> byClass = new HashMap<>();
         Map<String, Bound> bound = new LinkedHashMap<>();
@@ -87,21 +122,44 @@ public final class HandlerRoutes {
 
     static ProxyHandler construct(String className, CompositionRoot root) {
         try {
+            Class<?> type = Class.forName(className);
+            Object instance;
+            try {
+                instance = type.getConstructor(CompositionRoot.class).newInstance(root);
+            } catch (NoSuchMethodException needsNoServices) {
+                instance = type.getConstructor().newInstance();
+            }
             @SuppressWarnings("unchecked")
             RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> h =
-                    (RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent>)
-                            Class.forName(className).getConstructor(CompositionRoot.class).newInstance(root);
+                    (RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent>) instance;
             return h::handleRequest;
         } catch (InvocationTargetException e) {
             throw new IllegalStateException(simpleName(className) + " failed to start: " + e.getCause(), e.getCause());
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("template.yaml names handler " + className
-                    + ", which cannot be built with a CompositionRoot: " + e, e);
+                    + ", which cannot be built with a CompositionRoot nor without arguments: " + e, e);
         }
     }
 
     public Optional<Bound> find(String method, String path) {
         return Optional.ofNullable(bound.get(Route.key(method, path)));
+    }
+
+    /** The route a request takes: a literal resource path first, then one with path parameters, as API Gateway picks. */
+    public Optional<Match> match(String method, String path) {
+        Bound literal = bound.get(Route.key(method, path));
+        if (literal != null && !literal.route().hasParameters()) {
+            return Optional.of(new Match(literal, null));
+        }
+        for (Bound b : bound.values()) {
+            if (b.route().hasParameters() && b.route().method().equalsIgnoreCase(method)) {
+                Map<String, String> parameters = b.route().parameters(path);
+                if (parameters != null) {
+                    return Optional.of(new Match(b, parameters));
+                }
+            }
+        }
+        return Optional.empty();
     }
 
     public List<Bound> served() {

@@ -158,7 +158,10 @@ public final class LocalCli {
 
     // ---- serve -------------------------------------------------------------------------------
 
-    /** Starts the stack, prints {@code ready: URL} and the getting-started text, and returns it running. */
+    /**
+     * Starts the stack and prints its banner, which starts with the token page's URL, then
+     * {@code ready: URL} (the API's base) and the getting-started text; returns it running.
+     */
     public DevStack serve(List<String> argv) throws CliException, IOException {
         Args a = Args.parse("serve", argv, Set.of("port", "data-dir", "dynamodb-port", "ses-port"), Set.of("no-seed"));
         if (!a.positionals().isEmpty()) {
@@ -176,6 +179,7 @@ public final class LocalCli {
             out.println("route: " + b.route().method() + " " + b.route().path() + " -> "
                     + HandlerRoutes.simpleName(b.route().handlerClass()));
         }
+        out.println("token page: " + stack.pageUrl() + " (open it in a browser to sign in and manage personal access tokens)");
         out.println("ready: " + stack.apiUrl());
         out.print(gettingStarted(stack, seed));
         out.flush();
@@ -193,7 +197,9 @@ public final class LocalCli {
               .append("  X-User-Id: ").append(Demo.USER_ID).append('\n')
               .append("  X-Auth-Token: ").append(Demo.LOGIN_TOKEN).append('\n')
               .append("  two-factor: password fallback, x-2fa-method: password, x-2fa-code: ")
-              .append(Demo.passwordTwoFactorCode()).append(" (hex SHA-256 of the password)\n\n")
+              .append(Demo.passwordTwoFactorCode()).append(" (hex SHA-256 of the password)\n")
+              .append("  on the token page: sign in as ").append(Demo.USERNAME).append(" / ").append(Demo.PASSWORD)
+              .append("; adding a token asks for the password again\n\n")
               .append("Try it (each line pastes as is; the first logs in, as a Rocket.Chat client starts):\n")
               .append("  curl -s -X POST ").append(api).append("/api/v1/login -H 'Content-Type: application/json' -d '{\"user\":\"")
               .append(Demo.USERNAME).append("\",\"password\":\"").append(Demo.PASSWORD).append("\"}'\n")

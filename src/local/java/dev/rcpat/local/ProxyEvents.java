@@ -35,11 +35,19 @@ public final class ProxyEvents {
     /**
      * @param rawQuery the query string as sent (still percent-encoded), or null
      * @param headers  header names as received, each with its values in order
-     * @param resource the API Gateway resource path the request matched (equal to the path here)
+     * @param resource the API Gateway resource path the request matched (equal to the path when it has no parameters)
      */
     public static APIGatewayProxyRequestEvent fromHttp(String method, String path, String rawQuery,
                                                        Map<String, List<String>> headers, byte[] body,
                                                        String sourceIp, String resource) {
+        return fromHttp(method, path, rawQuery, headers, body, sourceIp, resource, null);
+    }
+
+    /** @param pathParameters the values of the resource path's {@code {name}} segments, or null when it has none */
+    public static APIGatewayProxyRequestEvent fromHttp(String method, String path, String rawQuery,
+                                                       Map<String, List<String>> headers, byte[] body,
+                                                       String sourceIp, String resource,
+                                                       Map<String, String> pathParameters) {
         Map<String, String> single = new LinkedHashMap<>();
         Map<String, List<String>> multi = new LinkedHashMap<>();
         headers.forEach((name, values) -> {
@@ -103,7 +111,7 @@ public final class ProxyEvents {
                 .withMultiValueHeaders(multi.isEmpty() ? null : multi)
                 .withQueryStringParameters(singleQuery)
                 .withMultiValueQueryStringParameters(multiQuery)
-                .withPathParameters(null)
+                .withPathParameters(pathParameters == null ? null : Map.copyOf(pathParameters))
                 .withStageVariables(null)
                 .withBody(textBody)
                 .withIsBase64Encoded(base64)

@@ -36,9 +36,10 @@ import java.util.function.Consumer;
 
 /**
  * The local API: an HTTP/1.1 server on 127.0.0.1 that turns each request into the proxy event
- * API Gateway would send and calls the real handler, as {@code sam local start-api} does.
- * Every answer is JSON with a Content-Length, malformed requests included: a request that is
- * malformed, over a limit or too slow to arrive is refused and its connection closed.
+ * API Gateway would send and calls the real handler, as {@code sam local start-api} does (the
+ * API's handler and the token page's). Every answer has a Content-Length; those this server gives
+ * itself are JSON: a request that is malformed, over a limit or too slow to arrive is refused and
+ * its connection closed, and a path no function serves gets 404.
  */
 public final class ProxyServer implements AutoCloseable {
 
@@ -231,16 +232,16 @@ public final class ProxyServer implements AutoCloseable {
      */
     private Response dispatch(HttpRequestReader.Head request, byte[] body, String sourceIp) {
         // HandlerRoutes matches methods ignoring case; API Gateway does not.
-        var bound = routes.find(request.method(), request.path())
-                .filter(b -> b.route().method().equals(request.method()));
-        if (bound.isEmpty()) {
+        var match = routes.match(request.method(), request.path())
+                .filter(m -> m.bound().route().method().equals(request.method()));
+        if (match.isEmpty()) {
             return Response.gateway(404, RESOURCE_NOT_FOUND);
         }
-        HandlerRoutes.Route route = bound.get().route();
+        HandlerRoutes.Route route = match.get().bound().route();
         APIGatewayProxyRequestEvent event = ProxyEvents.fromHttp(request.method(), request.path(), request.rawQuery(),
-                copy(request.headers()), body, sourceIp, route.path());
+                copy(request.headers()), body, sourceIp, route.path(), match.get().pathParameters());
         try {
-            APIGatewayProxyResponseEvent response = bound.get().handler().handleRequest(event,
+            APIGatewayProxyResponseEvent response = match.get().bound().handler().handleRequest(event,
                     new LocalContext(route.functionId(), event.getRequestContext().getRequestId(), errors));
             return fromProxy(response);
         } catch (RuntimeException | Error crash) {

@@ -132,17 +132,47 @@ class BinLocalIT {
     // ---- the stack ---------------------------------------------------------------------------
 
     @Test
-    void servePrintsReadyOnceThenCredentialsCurlAndMailPage() {
+    void servePrintsThePageThenReadyOnceThenCredentialsCurlAndMailPage() {
         String out = local.serveOutput;
         List<String> ready = out.lines().filter(l -> l.startsWith("ready:")).toList();
         assertEquals(List.of("ready: " + local.stack.apiUrl()), ready, out);
         assertTrue(local.stack.apiUrl().matches("http://127\\.0\\.0\\.1:\\d+"), local.stack.apiUrl());
+        List<String> lines = out.lines().toList();
+        int lastRoute = 0;
+        for (int i = 0; i < lines.size(); i++) {
+            lastRoute = lines.get(i).startsWith("route: ") ? i : lastRoute;
+        }
+        int firstOfBanner = lastRoute + 1;
+        assertEquals("token page: " + local.stack.apiUrl() + "/ (open it in a browser to sign in and manage personal access tokens)",
+                lines.get(firstOfBanner), "the banner starts with the page's URL");
+        assertEquals("ready: " + local.stack.apiUrl(), lines.get(firstOfBanner + 1));
         int readyAt = out.indexOf("ready:");
         assertTrue(out.indexOf("X-User-Id: " + Demo.USER_ID) > readyAt, out);
         assertTrue(out.indexOf("X-Auth-Token: " + Demo.LOGIN_TOKEN) > readyAt, out);
         assertTrue(out.indexOf("  curl -s -X POST " + local.stack.apiUrl() + GENERATE) > readyAt, out);
         assertTrue(out.contains("mail page of the SES emulator (email 2FA codes): " + local.stack.state().sesEndpoint() + "/\n"), out);
         assertTrue(out.contains("route: POST " + GENERATE + " -> ApiHandler\n"), out);
+        assertTrue(out.contains("route: GET / -> PageHandler\nroute: GET /assets/{file} -> PageHandler\n"), out);
+    }
+
+    @Test
+    void theTokenPageIsServedAtThePrintedUrlWithItsFiles() throws Exception {
+        HttpResponse<String> page = http.send(HttpRequest.newBuilder(URI.create(local.stack.pageUrl())).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, page.statusCode());
+        assertEquals("text/html; charset=utf-8", page.headers().firstValue("Content-Type").orElse(null));
+        assertEquals("no-store", page.headers().firstValue("Cache-Control").orElse(null));
+        assertTrue(page.headers().firstValue("Content-Security-Policy").orElse("").contains("frame-ancestors 'none'"));
+        assertTrue(page.body().contains("<script type=\"module\" src=\"assets/main.js\"></script>"), page.body());
+        HttpResponse<String> script = http.send(HttpRequest.newBuilder(URI.create(local.stack.pageUrl() + "assets/main.js"))
+                .GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, script.statusCode());
+        assertEquals("text/javascript; charset=utf-8", script.headers().firstValue("Content-Type").orElse(null));
+        assertEquals(java.nio.file.Files.readString(RunningLocal.PROJECT.resolve("src/main/resources/web/assets/main.js")),
+                script.body(), "the bytes of the repository, as on AWS");
+        HttpResponse<String> none = http.send(HttpRequest.newBuilder(URI.create(local.stack.pageUrl() + "assets/none.js"))
+                .GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(404, none.statusCode());
     }
 
     @Test

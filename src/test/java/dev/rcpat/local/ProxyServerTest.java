@@ -42,6 +42,7 @@ class ProxyServerTest {
 
     static final String ECHO = "/api/v1/test.echo";
     static final String CRASH = "/api/v1/test.crash";
+    static final String FILES = "/files/{name}";
     static final Duration REQUEST_TIMEOUT = Duration.ofMillis(300);
     static final Duration IDLE_TIMEOUT = Duration.ofMillis(300);
 
@@ -58,6 +59,16 @@ class ProxyServerTest {
             return new APIGatewayProxyResponseEvent().withStatusCode(200)
                     .withHeaders(Map.of("Content-Type", "application/json"))
                     .withBody("{\"body\":" + ProxyServer.jsonString(String.valueOf(event.getBody())) + "}");
+        }
+    }
+
+    /** Built without arguments, as Lambda builds a handler (the token page's needs no services); answers 200. */
+    public static final class FileServer implements RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> {
+        @Override
+        public APIGatewayProxyResponseEvent handleRequest(APIGatewayProxyRequestEvent event, Context context) {
+            RECEIVED.add(event);
+            return new APIGatewayProxyResponseEvent().withStatusCode(200)
+                    .withHeaders(Map.of("Content-Type", "text/plain; charset=utf-8")).withBody("a file");
         }
     }
 
@@ -79,8 +90,9 @@ class ProxyServerTest {
         RECEIVED.clear();
         HandlerRoutes routes = HandlerRoutes.bind(List.of(
                 new HandlerRoutes.Route("POST", ECHO, "EchoFunction", Echo.class.getName()),
-                new HandlerRoutes.Route("GET", CRASH, "CrashFunction", Crash.class.getName())), null);
-        assertEquals(2, routes.served().size());
+                new HandlerRoutes.Route("GET", CRASH, "CrashFunction", Crash.class.getName()),
+                new HandlerRoutes.Route("GET", FILES, "FilesFunction", FileServer.class.getName())), null);
+        assertEquals(3, routes.served().size());
         server = ProxyServer.bind(0, REQUEST_TIMEOUT, IDLE_TIMEOUT);
         server.start(routes, errors::add);
     }
@@ -348,6 +360,28 @@ class ProxyServerTest {
         assertGatewayHeaders(r);
         assertEquals(notFound, r.body());
         assertEquals(List.of(), List.copyOf(RECEIVED));
+    }
+
+    @Test
+    void aPathParameterIsOneNonEmptySegmentPassedAsApiGatewayPassesIt() throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url("/files/page.css"))).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode());
+        assertEquals("text/plain; charset=utf-8", r.headers().firstValue("Content-Type").orElse(null));
+        APIGatewayProxyRequestEvent e = RECEIVED.poll(5, TimeUnit.SECONDS);
+        assertNotNull(e);
+        assertEquals(FILES, e.getResource());
+        assertEquals("/files/page.css", e.getPath());
+        assertEquals(Map.of("name", "page.css"), e.getPathParameters());
+        for (String path : List.of("/files/", "/files", "/files/a/b", "/files/%7Bname%7D/x")) {
+            HttpResponse<String> none = http.send(HttpRequest.newBuilder(URI.create(url(path))).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(404, none.statusCode(), path);
+        }
+        assertEquals(List.of(), List.copyOf(RECEIVED));
+        http.send(HttpRequest.newBuilder(URI.create(url(ECHO))).POST(HttpRequest.BodyPublishers.ofString("x")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(null, RECEIVED.poll(5, TimeUnit.SECONDS).getPathParameters(), "a route without parameters has none");
     }
 
     @Test

@@ -15,9 +15,10 @@ import java.util.Map;
  * One {@code bin/local serve} per test JVM, started through {@link LocalCli} exactly as the
  * script starts it, but on free ports and with its own state file (a developer's running stack
  * is left alone). The handlers' log lines go to {@link LogCapture}, so the secret scan covers them.
- * Stopped (server and emulator processes) when the JVM exits.
+ * Stopped (server and emulator processes) when the JVM exits. Public for the token page's browser
+ * tests, which open what serve printed.
  */
-final class RunningLocal {
+public final class RunningLocal {
 
     static final Path PROJECT = Path.of(System.getProperty("user.dir"));
     static final Path STATE = PROJECT.resolve("target/local-it/state.json");
@@ -35,7 +36,7 @@ final class RunningLocal {
         serveOutput = out.toString(StandardCharsets.UTF_8);
     }
 
-    static synchronized RunningLocal get() {
+    public static synchronized RunningLocal get() {
         if (instance == null) {
             try {
                 instance = new RunningLocal();
@@ -46,6 +47,15 @@ final class RunningLocal {
             }
         }
         return instance;
+    }
+
+    public DevStack stack() {
+        return stack;
+    }
+
+    /** What serve printed: the banner, with the token page's URL first. */
+    public String serveOutput() {
+        return serveOutput;
     }
 
     record Result(int code, String out, String err) { }

@@ -98,6 +98,20 @@ final class SamTemplate {
         return (Map<String, Object>) globals.getOrDefault("Function", Map.of());
     }
 
+    /** The API's functions: those serving a path under {@code /api/}. */
+    List<Function> apiFunctions() {
+        return functions().stream().filter(f -> f.events().stream().allMatch(e -> e.path().startsWith("/api/"))).toList();
+    }
+
+    /** The token page's function: the one serving {@code /}. */
+    Function pageFunction() {
+        List<Function> page = functions().stream().filter(f -> f.events().stream().anyMatch(e -> e.path().equals("/"))).toList();
+        if (page.size() != 1) {
+            throw new AssertionError("one function must serve the token page at /, found " + page.size());
+        }
+        return page.get(0);
+    }
+
     @SuppressWarnings("unchecked")
     List<Function> functions() {
         List<Function> out = new ArrayList<>();

@@ -12,6 +12,7 @@ import dev.rcpat.testing.LogCapture;
 import dev.rcpat.testing.LogSecretScan;
 import dev.rcpat.testing.Login;
 import dev.rcpat.testing.TestStack;
+import dev.rcpat.web.PageHandler;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
@@ -89,8 +90,25 @@ class TemplatePoliciesIT {
     }
 
     @TestFactory
-    Stream<DynamicTest> eachFunctionIsGrantedExactlyTheCallsItsCodeMakes() {
-        return template.functions().stream().map(f -> DynamicTest.dynamicTest(f.logicalId(), () -> check(f)));
+    Stream<DynamicTest> eachApiFunctionIsGrantedExactlyTheCallsItsCodeMakes() {
+        return template.apiFunctions().stream().map(f -> DynamicTest.dynamicTest(f.logicalId(), () -> check(f)));
+    }
+
+    /** The page's function is granted nothing, and serving the page and its files calls no AWS service. */
+    @Test
+    void thePageFunctionIsGrantedNothingAndCallsNothing() {
+        SamTemplate.Function page = template.pageFunction();
+        assertEquals(Set.of(), template.grants(page));
+        PageHandler handler = new PageHandler();
+        Set<AwsCallRecorder.Recorded> recorded = ConcurrentHashMap.newKeySet();
+        for (String file : List.of("main.js", "api.js", "page.css", "icon.svg")) {
+            APIGatewayProxyRequestEvent asset = Api.get("/assets/" + file, Map.of())
+                    .withResource(PageHandler.ASSET_RESOURCE).withPathParameters(Map.of("file", file));
+            assertEquals(200, AwsCallRecorder.recording(recorded, () -> handler.handleRequest(asset, null)).getStatusCode());
+        }
+        APIGatewayProxyRequestEvent root = Api.get("/", Map.of()).withResource(PageHandler.PAGE_RESOURCE);
+        assertEquals(200, AwsCallRecorder.recording(recorded, () -> handler.handleRequest(root, null)).getStatusCode());
+        assertEquals(Set.of(), recorded);
     }
 
     private void check(SamTemplate.Function f) {

@@ -18,6 +18,7 @@ import dev.rcpat.domain.Refusal;
 import dev.rcpat.http.Responses;
 import dev.rcpat.local.ProxyServer;
 import dev.rcpat.ratelimit.dynamodb.DynamoDbRateLimitCounters;
+import dev.rcpat.web.PageHandler;
 import org.junit.jupiter.api.Test;
 
 import java.lang.reflect.Field;
@@ -39,10 +40,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * template.yaml without AWS: valid for SAM's own schema, one handler (in Globals) that exists in
- * the artifact, exactly the environment the code reads (with the code's defaults), protected
- * tables, and no wildcard in any grant. Whether each grant is a call the code makes is
- * {@link TemplatePoliciesIT}.
+ * template.yaml without AWS: valid for SAM's own schema, one handler (in Globals) for the API
+ * that exists in the artifact, the token page's function with its own, exactly the environment the
+ * code reads (with the code's defaults), protected tables, and no wildcard in any grant. Whether
+ * each grant is a call the code makes is {@link TemplatePoliciesIT}.
  */
 class TemplateTest {
 
@@ -78,30 +79,47 @@ class TemplateTest {
         assertFalse(validate(badStageName).isEmpty());
     }
 
-    /** Every function runs the same handler, declared once in Globals; it serves the route of its event. */
+    /** Every API function runs the same handler, declared once in Globals; it serves the route of its event. */
     static final String HANDLER = "dev.rcpat.entrypoints.ApiHandler::handleRequest";
+    /** The token page's function has its own: no settings, no SDK (docs/deploy.md, "The token page"). */
+    static final String PAGE_HANDLER = "dev.rcpat.web.PageHandler::handleRequest";
 
     @Test
-    void everyFunctionRunsTheOneHandlerDeclaredInGlobals() {
+    void everyApiFunctionRunsTheOneHandlerDeclaredInGlobals() {
         assertEquals(HANDLER, template.globalFunction().get("Handler"));
-        for (SamTemplate.Function f : template.functions()) {
+        for (SamTemplate.Function f : template.apiFunctions()) {
             assertFalse(f.properties().containsKey("Handler"), f.logicalId() + " overrides Handler");
             assertEquals(HANDLER, f.handlerClass() + "::" + f.handlerMethod(), f.logicalId());
         }
+        assertEquals(template.functions().size() - 1, template.apiFunctions().size(), "one function besides the API's");
+    }
+
+    @Test
+    void thePageFunctionServesThePageAndItsFilesWithItsOwnHandlerAndNoGrant() {
+        SamTemplate.Function page = template.pageFunction();
+        assertEquals(PAGE_HANDLER, page.properties().get("Handler"));
+        assertEquals(List.of(new SamTemplate.ApiEvent("GET", PageHandler.PAGE_RESOURCE),
+                new SamTemplate.ApiEvent("GET", PageHandler.ASSET_RESOURCE)), page.events());
+        assertFalse(page.properties().containsKey("Policies"), "the page calls no AWS service");
+        assertEquals(Set.of(), template.grants(page));
     }
 
     /** By name (reflection), so this test compiles whatever the entry point's package holds. */
     @Test
-    void theHandlerIsAClassOfTheArtifactWithHandleRequest() throws ReflectiveOperationException {
-        String className = HANDLER.substring(0, HANDLER.indexOf("::"));
-        Path file = SamTemplate.PROJECT.resolve("target/classes").resolve(className.replace('.', '/') + ".class");
-        assertTrue(Files.isRegularFile(file), file + " is not in the artifact's classes");
-        Class<?> handler = Class.forName(className);
-        assertTrue(RequestHandler.class.isAssignableFrom(handler), handler + " is not a RequestHandler");
-        Method method = handler.getMethod(HANDLER.substring(HANDLER.indexOf("::") + 2),
-                APIGatewayProxyRequestEvent.class, Context.class);
-        assertTrue(Modifier.isPublic(method.getModifiers()));
-        handler.getConstructor();
+    void eachHandlerIsAClassOfTheArtifactWithHandleRequest() throws ReflectiveOperationException {
+        for (String declared : List.of(HANDLER, PAGE_HANDLER)) {
+            String className = declared.substring(0, declared.indexOf("::"));
+            Path file = SamTemplate.PROJECT.resolve("target/classes").resolve(className.replace('.', '/') + ".class");
+            assertTrue(Files.isRegularFile(file), file + " is not in the artifact's classes");
+            Class<?> handler = Class.forName(className);
+            assertTrue(RequestHandler.class.isAssignableFrom(handler), handler + " is not a RequestHandler");
+            Method method = handler.getMethod(declared.substring(declared.indexOf("::") + 2),
+                    APIGatewayProxyRequestEvent.class, Context.class);
+            assertTrue(Modifier.isPublic(method.getModifiers()));
+            handler.getConstructor();
+        }
+        Path page = SamTemplate.PROJECT.resolve("target/classes/web/index.html");
+        assertTrue(Files.isRegularFile(page), "the page's files are in the artifact: " + page);
     }
 
     @Test
@@ -122,7 +140,7 @@ class TemplateTest {
     /** The template serves exactly the route table's routes, each from one function. */
     @Test
     void theApiEventsAreTheRouteTable() {
-        List<String> events = template.functions().stream().flatMap(f -> f.events().stream())
+        List<String> events = template.apiFunctions().stream().flatMap(f -> f.events().stream())
                 .map(e -> e.method() + " " + e.path()).sorted().toList();
         assertEquals(events.stream().distinct().toList(), events, "a route served by two functions");
         CompositionRoot root = new CompositionRoot(TestSettings.defaults(), null, null, null, null, null, null, null);
@@ -147,8 +165,12 @@ class TemplateTest {
         return names;
     }
 
+    /**
+     * The page's function inherits the same environment from Globals (SAM cannot leave a function
+     * out of them); it reads none of it, and has no grant the table names would be of use with.
+     */
     @Test
-    void everyFunctionDeclaresExactlyTheVariablesTheCodeReads() throws IllegalAccessException {
+    void everyFunctionDeclaresExactlyTheVariablesTheApiReads() throws IllegalAccessException {
         Set<String> read = variablesTheCodeReads();
         for (SamTemplate.Function f : template.functions()) {
             assertEquals(read, new TreeSet<>(f.environment().keySet()), f.logicalId());
@@ -257,7 +279,7 @@ class TemplateTest {
 
     @Test
     void noGrantHasAWildcardAndEachNamesATableOrTheSenderIdentity() {
-        for (SamTemplate.Function f : template.functions()) {
+        for (SamTemplate.Function f : template.apiFunctions()) {
             Set<SamTemplate.Grant> grants = template.grants(f);
             assertFalse(grants.isEmpty(), f.logicalId());
             for (SamTemplate.Grant g : grants) {
@@ -278,8 +300,10 @@ class TemplateTest {
         assertEquals(Map.of("Fn::Sub", "https://${Api}.execute-api.${AWS::Region}.${AWS::URLSuffix}/" + api.get("StageName")), url);
         List<Map<String, Object>> throttling = (List<Map<String, Object>>) api.get("MethodSettings");
         assertTrue(throttling.stream().allMatch(s -> s.containsKey("ThrottlingRateLimit") && s.containsKey("ThrottlingBurstLimit")));
-        assertEquals(Set.of("ApiUrl", "UsersTableName", "PermissionsTableName", "LookupsTableName", "FunctionLogGroupName"),
-                outputs.keySet().stream().collect(Collectors.toSet()));
+        assertEquals(Set.of("PageUrl", "ApiUrl", "UsersTableName", "PermissionsTableName", "LookupsTableName",
+                "FunctionLogGroupName"), outputs.keySet().stream().collect(Collectors.toSet()));
+        Object page = ((Map<String, Object>) outputs.get("PageUrl")).get("Value");
+        assertEquals(Map.of("Fn::Sub", ((Map<?, ?>) url).get("Fn::Sub") + "/"), page, "the page is the stage's root, with its slash");
     }
 
     /** A gateway response's header values as API Gateway takes them: static values in single quotes. */

@@ -51,7 +51,8 @@ import java.util.zip.ZipInputStream;
  * {@code --user totp|plain|auto} (auto: TOTP, or no-2FA when the TOTP path does not answer 200),
  * {@code --no-write} (print only), {@code --cold-only}, {@code --zip FILE} (another build of the artifact),
  * {@code --jfr} (flight recordings of the warm runs in target/bench), {@code --aot-train} (experiment:
- * cold runs with an AOT cache trained on one cold run).
+ * cold runs with an AOT cache trained on one cold run), {@code --page} (only the token page's
+ * function, cold, printed: {@link PageLauncher}).
  */
 public final class Benchmark {
 
@@ -90,7 +91,8 @@ public final class Benchmark {
                 throw new IllegalArgumentException("unknown argument " + a);
             }
             String key = a.substring(2);
-            if (key.equals("no-write") || key.equals("cold-only") || key.equals("jfr") || key.equals("aot-train")) {
+            if (key.equals("no-write") || key.equals("cold-only") || key.equals("jfr") || key.equals("aot-train")
+                    || key.equals("page")) {
                 options.put(key, "true");
             } else if (key.contains("=")) {
                 options.put(key.substring(0, key.indexOf('=')), key.substring(key.indexOf('=') + 1));
@@ -128,6 +130,10 @@ public final class Benchmark {
             throw new IllegalStateException(zip + " is missing: build it first (mvn -B package -DskipTests)");
         }
         prepareClassPath(zip);
+        if (options.containsKey("page")) {
+            pageColdStarts(runs);
+            return;
+        }
 
         try (Emulators emulators = Emulators.start(project, null, work.resolve("emulator-logs"))) {
             AwsEnvironment aws = AwsEnvironment.emulators(emulators.dynamoDbEndpoint(), emulators.sesEndpoint());
@@ -331,6 +337,42 @@ public final class Benchmark {
         return out;
     }
 
+    /**
+     * {@code --page}: the token page's function started cold {@code runs} times (after one
+     * discarded run that warms the OS page cache), with the same JVM flags; printed, not written.
+     */
+    private void pageColdStarts(int runs) throws IOException, InterruptedException {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
+        env.put("LANG", "C.UTF-8");
+        env.put("TZ", ":UTC");
+        env.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", String.valueOf(memoryMb));
+        List<String> cmd = new ArrayList<>();
+        cmd.add(javaBinary());
+        cmd.addAll(lambdaJvmFlags());
+        cmd.addAll(List.of("-cp", classPath, PageLauncher.class.getName()));
+        List<Map<String, Double>> figures = new ArrayList<>();
+        for (int i = 0; i <= runs; i++) {
+            Map<String, Double> f = launch(cmd, env);
+            if (f.get("status") != 200 || f.get("secondStatus") != 200) {
+                throw new IllegalStateException("the page's function did not answer 200: " + f);
+            }
+            if (i > 0) {
+                figures.add(f);
+            }
+        }
+        System.out.printf("token page function: %d cold runs (after one discarded), %d MB heap model, JDK %s%n",
+                runs, memoryMb, jdk());
+        for (String[] row : List.of(new String[] {"initMs", "cold init (constructor)", "ms"},
+                new String[] {"invokeMs", "first invocation (the page)", "ms"},
+                new String[] {"secondMs", "second invocation (main.js)", "ms"},
+                new String[] {"totalMs", "cold process total", "ms"},
+                new String[] {"cpuMs", "cold process CPU time (user+sys)", "ms"},
+                new String[] {"vmHwmKb", "cold peak RSS (VmHWM)", "KB"})) {
+            System.out.printf("  %-36s median %9.2f  p90 %9.2f %s%n", row[1], median(figures, row[0]), p90(figures, row[0]), row[2]);
+        }
+    }
+
     /** Runs a child, returns the figures of its BENCH line plus totalMs (process wall time). */
     private Map<String, Double> launch(List<String> cmd, Map<String, String> env) throws IOException, InterruptedException {
         Path out = work.resolve("child.out");
@@ -405,14 +447,11 @@ public final class Benchmark {
         deleteTree(launcher);
         Path pkg = launcher.resolve("dev/rcpat/local/bench");
         Files.createDirectories(pkg);
-        // The two classes and their nested ones (LambdaLauncher$Launched), as compiled.
-        Path compiled = Path.of(LambdaLauncher.class.getProtectionDomain().getCodeSource().getLocation().toURI())
-                .resolve("dev/rcpat/local/bench");
-        try (Stream<Path> files = Files.list(compiled)) {
-            for (Path file : files.toList()) {
-                String name = file.getFileName().toString();
-                if (name.matches("(LambdaLauncher|FloorFunction)(\\$.*)?\\.class")) {
-                    Files.copy(file, pkg.resolve(name));
+        for (Class<?> top : List.of(LambdaLauncher.class, FloorFunction.class, PageLauncher.class)) {
+            for (Class<?> c : top.getNestMembers()) { // nested records too (LambdaLauncher.Launched)
+                String file = c.getName().substring(c.getPackageName().length() + 1) + ".class";
+                try (InputStream in = c.getResourceAsStream(file)) {
+                    Files.copy(in, pkg.resolve(file));
                 }
             }
         }
