@@ -23,30 +23,49 @@ public final class RunningLocal {
     static final Path PROJECT = Path.of(System.getProperty("user.dir"));
     static final Path STATE = PROJECT.resolve("target/local-it/state.json");
     private static RunningLocal instance;
+    private static RunningLocal unlimited;
 
     final DevStack stack;
     final String serveOutput;
 
-    private RunningLocal() throws Exception {
+    private RunningLocal(Path state, Map<String, String> environment) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         PrintStream print = new PrintStream(out, true, StandardCharsets.UTF_8);
-        LocalCli cli = new LocalCli(PROJECT, new StateFile(STATE), Map.of(), print, print, LogCapture::record);
+        LocalCli cli = new LocalCli(PROJECT, new StateFile(state), environment, print, print, LogCapture::record);
         stack = cli.serve(List.of("--port", "0", "--dynamodb-port", "0", "--ses-port", "0"));
         Runtime.getRuntime().addShutdownHook(new Thread(stack::close));
         serveOutput = out.toString(StandardCharsets.UTF_8);
     }
 
+    /** {@code bin/local serve} with the defaults. */
     public static synchronized RunningLocal get() {
         if (instance == null) {
-            try {
-                instance = new RunningLocal();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            } catch (Exception e) {
-                throw new IllegalStateException("bin/local serve did not start: " + e.getMessage(), e);
-            }
+            instance = start(STATE, Map.of());
         }
         return instance;
+    }
+
+    /**
+     * A second {@code bin/local serve}, as {@code API_ENABLE_RATE_LIMITER=false bin/local serve}
+     * starts it: for the browser journeys, whose many sign-ins from one address the limiter would
+     * refuse after ten a minute (the page's answer to a 429 is tested on its own).
+     */
+    public static synchronized RunningLocal withoutRateLimiter() {
+        if (unlimited == null) {
+            unlimited = start(PROJECT.resolve("target/local-it/state-unlimited.json"),
+                    Map.of("API_ENABLE_RATE_LIMITER", "false"));
+        }
+        return unlimited;
+    }
+
+    private static RunningLocal start(Path state, Map<String, String> environment) {
+        try {
+            return new RunningLocal(state, environment);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (Exception e) {
+            throw new IllegalStateException("bin/local serve did not start: " + e.getMessage(), e);
+        }
     }
 
     public DevStack stack() {

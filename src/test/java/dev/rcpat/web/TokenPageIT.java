@@ -61,7 +61,7 @@ class TokenPageIT {
 
     @BeforeAll
     static void startBrowser() throws Exception {
-        local = RunningLocal.get();
+        local = RunningLocal.withoutRateLimiter();
         Matcher printed = PAGE_LINE.matcher(local.serveOutput());
         assertTrue(printed.find(), local.serveOutput());
         page = URI.create(printed.group(1));
