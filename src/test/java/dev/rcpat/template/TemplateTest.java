@@ -9,11 +9,15 @@ import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
+import dev.rcpat.local.CfnTemplate;
 import dev.rcpat.local.Json;
 import dev.rcpat.aws.AwsEnvironment;
 import dev.rcpat.config.Settings;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.yaml.snakeyaml.constructor.DuplicateKeyException;
 
+import java.io.IOException;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
@@ -70,6 +74,14 @@ class TemplateTest {
         ObjectNode badStageName = Json.MAPPER.valueToTree(template.document());
         ((ObjectNode) badStageName.at("/Resources/Api/Properties")).put("StageName", 42);
         assertFalse(validate(badStageName).isEmpty());
+    }
+
+    /** CloudFormation refuses a key given twice in one mapping; the template reader must not keep the last silently. */
+    @Test
+    void aKeyGivenTwiceIsRefused(@TempDir Path dir) throws IOException {
+        Path twice = dir.resolve("twice.yaml");
+        Files.writeString(twice, "Globals:\n  Function:\n    Handler: a::b\n    Handler: c::d\n");
+        assertThrows(DuplicateKeyException.class, () -> CfnTemplate.load(twice));
     }
 
     /** Every function runs the same handler, declared once in Globals; it serves the route of its event. */
