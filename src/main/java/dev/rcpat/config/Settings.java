@@ -3,6 +3,7 @@ package dev.rcpat.config;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * Every setting the functions read, from environment variables, with Rocket.Chat's defaults
@@ -24,7 +25,9 @@ public record Settings(
         boolean passwordFallbackEnabled,
         String senderAddress,
         long loginExpirationDays,
-        Long maxTokenLifetimeDays) {
+        Long maxTokenLifetimeDays,
+        boolean tokenNotificationsEnabled,
+        String metricsNamespace) {
 
     public static final String USERS_TABLE = "USERS_TABLE";
     public static final String PERMISSIONS_TABLE = "PERMISSIONS_TABLE";
@@ -41,12 +44,17 @@ public record Settings(
     public static final String SENDER_ADDRESS = "SENDER_ADDRESS";
     public static final String LOGIN_EXPIRATION_DAYS = "LOGIN_EXPIRATION_DAYS";
     public static final String MAX_TOKEN_LIFETIME_DAYS = "MAX_TOKEN_LIFETIME_DAYS";
+    public static final String TOKEN_NOTIFICATIONS_ENABLED = "TOKEN_NOTIFICATIONS_ENABLED";
+    public static final String METRICS_NAMESPACE = "METRICS_NAMESPACE";
+
+    /** CloudWatch's rule for a namespace: ASCII letters, digits and {@code . - _ / # :} or space, not AWS's own. */
+    private static final Pattern NAMESPACE = Pattern.compile("(?!AWS/)[A-Za-z0-9.\\-_/#: ]{1,255}");
 
     /** Every environment variable above: what template.yaml must declare and bin/local passes on. */
     public static final List<String> VARIABLES = List.of(USERS_TABLE, PERMISSIONS_TABLE, TWO_FACTOR_ENABLED,
             TOTP_ENABLED, TOTP_MAX_DELTA, TOTP_MAX_ATTEMPTS, TOTP_LOCK_SECONDS, EMAIL_2FA_ENABLED,
             EMAIL_CODE_EXPIRATION_SECONDS, EMAIL_CODE_MAX_ATTEMPTS, REMEMBER_FOR_SECONDS, PASSWORD_FALLBACK_ENABLED,
-            SENDER_ADDRESS, LOGIN_EXPIRATION_DAYS, MAX_TOKEN_LIFETIME_DAYS);
+            SENDER_ADDRESS, LOGIN_EXPIRATION_DAYS, MAX_TOKEN_LIFETIME_DAYS, TOKEN_NOTIFICATIONS_ENABLED, METRICS_NAMESPACE);
 
     public static Settings fromEnvironment() {
         return from(System.getenv());
@@ -69,7 +77,10 @@ public record Settings(
                 r.bool(PASSWORD_FALLBACK_ENABLED, true),
                 r.optional(SENDER_ADDRESS, "no-reply@example.com"),
                 r.integer(LOGIN_EXPIRATION_DAYS, 90, 1, 36_500),
-                r.optionalInteger(MAX_TOKEN_LIFETIME_DAYS, 1, 36_500));
+                r.optionalInteger(MAX_TOKEN_LIFETIME_DAYS, 1, 36_500),
+                r.bool(TOKEN_NOTIFICATIONS_ENABLED, true),
+                r.matching(METRICS_NAMESPACE, "rcpat", NAMESPACE, "a CloudWatch namespace (letters, digits, . - _ / # : and"
+                        + " spaces, at most 255, not starting with AWS/)"));
     }
 
     private record Reader(Map<String, String> env) {
@@ -89,6 +100,17 @@ public record Settings(
         String optional(String name, String dflt) {
             String v = raw(name);
             return v == null ? dflt : v;
+        }
+
+        String matching(String name, String dflt, Pattern pattern, String what) {
+            String v = raw(name);
+            if (v == null) {
+                return dflt;
+            }
+            if (!pattern.matcher(v).matches()) {
+                throw new IllegalStateException("Setting " + name + " must be " + what + ", not '" + v + "'");
+            }
+            return v;
         }
 
         boolean bool(String name, boolean dflt) {

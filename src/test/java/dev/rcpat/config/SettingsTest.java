@@ -13,17 +13,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class SettingsTest {
 
     @Test
-    void invalidTwoFactorSettingsFailFast() {
+    void invalidSettingsFailFastAndDefaultsAreRocketChats() {
         Map<String, String> base = new HashMap<>(Map.of(Settings.USERS_TABLE, "u", Settings.PERMISSIONS_TABLE, "p"));
-        Map<String, String> bad = Map.of(
-                Settings.TOTP_MAX_ATTEMPTS, "0",
-                Settings.TOTP_LOCK_SECONDS, "five",
-                Settings.TOTP_MAX_DELTA, "-1",
-                Settings.EMAIL_CODE_MAX_ATTEMPTS, "0",
-                Settings.EMAIL_CODE_EXPIRATION_SECONDS, "5",
-                Settings.REMEMBER_FOR_SECONDS, "-1",
-                Settings.TWO_FACTOR_ENABLED, "yes",
-                Settings.PASSWORD_FALLBACK_ENABLED, "1");
+        Map<String, String> bad = Map.ofEntries(
+                Map.entry(Settings.TOKEN_NOTIFICATIONS_ENABLED, "on"),
+                Map.entry(Settings.METRICS_NAMESPACE, "AWS/Lambda"),
+                Map.entry(Settings.TOTP_MAX_ATTEMPTS, "0"),
+                Map.entry(Settings.TOTP_LOCK_SECONDS, "five"),
+                Map.entry(Settings.TOTP_MAX_DELTA, "-1"),
+                Map.entry(Settings.EMAIL_CODE_MAX_ATTEMPTS, "0"),
+                Map.entry(Settings.EMAIL_CODE_EXPIRATION_SECONDS, "5"),
+                Map.entry(Settings.REMEMBER_FOR_SECONDS, "-1"),
+                Map.entry(Settings.TWO_FACTOR_ENABLED, "yes"),
+                Map.entry(Settings.PASSWORD_FALLBACK_ENABLED, "1"));
         bad.forEach((name, value) -> {
             Map<String, String> env = new HashMap<>(base);
             env.put(name, value);
@@ -31,15 +33,29 @@ class SettingsTest {
             assertTrue(e.getMessage().contains(name), e.getMessage());
         });
         Settings d = Settings.from(base);
-        assertEquals(List.of(true, true, 1, true, 3600L, 5, 1800L, true, 5, 300L),
+        assertEquals(List.of(true, true, 1, true, 3600L, 5, 1800L, true, 5, 300L, true, "rcpat"),
                 List.of(d.twoFactorEnabled(), d.totpEnabled(), d.totpMaxDelta(), d.email2faEnabled(),
                         d.emailCodeExpirationSeconds(), d.emailCodeMaxAttempts(), d.rememberForSeconds(),
-                        d.passwordFallbackEnabled(), d.totpMaxAttempts(), d.totpLockSeconds()));
+                        d.passwordFallbackEnabled(), d.totpMaxAttempts(), d.totpLockSeconds(),
+                        d.tokenNotificationsEnabled(), d.metricsNamespace()));
+    }
+
+    @Test
+    void aMetricsNamespaceIsWhatCloudWatchAccepts() {
+        Map<String, String> env = new HashMap<>(Map.of(Settings.USERS_TABLE, "u", Settings.PERMISSIONS_TABLE, "p"));
+        for (String good : List.of("rcpat", "Acme/rcpat-prod", "team.rcpat_eu #1:x")) {
+            env.put(Settings.METRICS_NAMESPACE, good);
+            assertEquals(good, Settings.from(env).metricsNamespace());
+        }
+        for (String bad : List.of("AWS/rcpat", "rcpat\u00e9", "a\tb", "x".repeat(256))) {
+            env.put(Settings.METRICS_NAMESPACE, bad);
+            assertThrows(IllegalStateException.class, () -> Settings.from(env), bad);
+        }
     }
 
     @Test
     void everyVariableIsListedOnce() {
-        assertEquals(15, Settings.VARIABLES.size());
+        assertEquals(17, Settings.VARIABLES.size());
         assertEquals(Settings.VARIABLES.size(), Settings.VARIABLES.stream().distinct().count());
     }
 }
