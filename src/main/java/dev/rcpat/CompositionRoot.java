@@ -12,9 +12,11 @@ import dev.rcpat.http.Pipeline;
 import dev.rcpat.http.Route;
 import dev.rcpat.http.TokenBodies;
 import dev.rcpat.log.RequestLog;
-import dev.rcpat.mail.CodeMailer;
-import dev.rcpat.mail.LazyCodeMailer;
+import dev.rcpat.aws.Lazy;
+import dev.rcpat.mail.Mail;
+import dev.rcpat.mail.TokenNotifier;
 import dev.rcpat.mail.ses.SesCodeMailer;
+import dev.rcpat.mail.ses.SesTokenNotifier;
 import dev.rcpat.store.UserStore;
 import dev.rcpat.store.dynamodb.DynamoDbUserStore;
 import dev.rcpat.tokens.GenerateToken;
@@ -29,10 +31,12 @@ import dev.rcpat.twofactor.TotpCodes;
 import dev.rcpat.twofactor.TwoFactorCheck;
 import org.crac.Core;
 import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.services.ses.SesClient;
 
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * The composition root: the one place that builds the collaborators and declares the routes,
@@ -43,7 +47,7 @@ public final class CompositionRoot {
 
     private final Settings settings;
     private final UserStore store;
-    private final CodeMailer mailer;
+    private final Mail mail;
     private final Clock clock;
     private final AwsCallCounter calls;
     private final RandomSource random;
@@ -53,21 +57,27 @@ public final class CompositionRoot {
     /** Held here because CRaC holds registered resources weakly. */
     private Priming priming;
 
-    public CompositionRoot(Settings settings, UserStore store, CodeMailer mailer, Clock clock, RequestLog log,
+    /**
+     * @param logLines where the log lines go (standard output on Lambda, where CloudWatch Logs takes
+     *                 them and extracts the metrics)
+     */
+    public CompositionRoot(Settings settings, UserStore store, Mail mail, Clock clock, Consumer<String> logLines,
                            AwsCallCounter calls) {
         this.settings = settings;
         this.store = store;
-        this.mailer = mailer;
+        this.mail = mail;
         this.clock = clock;
         this.calls = calls;
         this.random = new RandomSource(new SecureRandom());
         this.tokens = new TokenGenerator(random);
         this.totpCodes = new TotpCodes();
+        RequestLog log = new RequestLog(logLines, settings.metricsNamespace());
         Authenticator authenticator = new Authenticator(settings.loginExpirationDays());
         TwoFactorCheck twoFactor = new TwoFactorCheck(settings,
                 new TotpCheck(settings, store, totpCodes),
-                new EmailCheck(settings, store, mailer, new EmailCodes(random)));
-        OutcomeWriter writer = new OutcomeWriter(store, authenticator, twoFactor, log);
+                new EmailCheck(settings, store, mail.codes(), new EmailCodes(random)));
+        TokenNotifier notifier = settings.tokenNotificationsEnabled() ? mail.notices() : TokenNotifier.OFF;
+        OutcomeWriter writer = new OutcomeWriter(store, authenticator, twoFactor, notifier, log);
         this.pipeline = new Pipeline(routes(), store, authenticator, twoFactor, writer, clock, log, calls);
     }
 
@@ -87,7 +97,7 @@ public final class CompositionRoot {
     /** What Lambda runs: configured from environment variables, with SnapStart priming registered. */
     public static CompositionRoot fromEnvironment() {
         CompositionRoot root = build(Settings.fromEnvironment(), AwsEnvironment.fromEnvironment(),
-                Clock.systemUTC(), RequestLog.toStandardOut());
+                Clock.systemUTC(), System.out::println);
         // SnapStart runs the priming before the snapshot and refreshes after each restore;
         // without CRaC (local runs, on-demand Lambda) registering does nothing.
         root.priming = new Priming(root);
@@ -96,14 +106,15 @@ public final class CompositionRoot {
     }
 
     /** Real SDK clients against {@code aws}; used by Lambda, the local stack and the tests. */
-    public static CompositionRoot build(Settings settings, AwsEnvironment aws, Clock clock, RequestLog log) {
+    public static CompositionRoot build(Settings settings, AwsEnvironment aws, Clock clock, Consumer<String> logLines) {
         AwsCallCounter calls = new AwsCallCounter();
         SdkHttpClient http = AwsClients.httpClient();
         UserStore store = new DynamoDbUserStore(AwsClients.dynamoDb(aws, http, calls),
                 settings.usersTable(), settings.permissionsTable());
-        CodeMailer mailer = new LazyCodeMailer(
-                () -> new SesCodeMailer(AwsClients.ses(aws, http, calls), settings.senderAddress()));
-        return new CompositionRoot(settings, store, mailer, clock, log, calls);
+        Lazy<SesClient> ses = new Lazy<>(() -> AwsClients.ses(aws, http, calls));
+        Mail mail = new Mail(new SesCodeMailer(ses, settings.senderAddress()),
+                new SesTokenNotifier(ses, settings.senderAddress()), ses::get);
+        return new CompositionRoot(settings, store, mail, clock, logLines, calls);
     }
 
     public Settings settings() {
@@ -114,8 +125,8 @@ public final class CompositionRoot {
         return store;
     }
 
-    public CodeMailer mailer() {
-        return mailer;
+    public Mail mail() {
+        return mail;
     }
 
     public Clock clock() {

@@ -9,7 +9,6 @@ import dev.rcpat.domain.User;
 import dev.rcpat.http.Pipeline;
 import dev.rcpat.http.Route;
 import dev.rcpat.json.JsonCodec;
-import dev.rcpat.mail.LazyCodeMailer;
 import dev.rcpat.store.ConditionFailedException;
 import dev.rcpat.store.StoreUnavailableException;
 import dev.rcpat.store.UserWrite;
@@ -67,7 +66,7 @@ public final class Priming implements Resource {
         String token = root.tokens().newToken();
         // The pipeline answers every outcome itself (here 401): it does not throw.
         for (Route<?> route : root.pipeline().routes()) {
-            root.pipeline().handle(event(route, token));
+            root.pipeline().rehearse(event(route, token));
         }
         try {
             StoredToken record = StoredToken.personalAccessToken("priming", Secrets.hashToken(token),
@@ -91,9 +90,7 @@ public final class Priming implements Resource {
         root.totpCodes().warmUp();
         EmailCodes.warmUp();
         Passwords.warmUp();
-        if (root.mailer() instanceof LazyCodeMailer lazy) {
-            lazy.build(); // the SES client, without sending anything
-        }
+        root.mail().warmUp().run(); // the SES client, without sending anything
     }
 
     /** A request on {@code route} with a well-formed body, a second factor and a token for no user. */

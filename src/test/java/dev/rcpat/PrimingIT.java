@@ -78,7 +78,7 @@ class PrimingIT {
         CompositionRoot offline = CompositionRoot.build(dev.rcpat.config.Settings.from(stack.environment(Map.of())),
                 dev.rcpat.aws.AwsEnvironment.emulators(java.net.URI.create("http://127.0.0.1:" + dev.rcpat.local.Emulators.freePort()),
                         stack.emulators().sesEndpoint()),
-                java.time.Clock.systemUTC(), new dev.rcpat.log.RequestLog(LogCapture::record));
+                java.time.Clock.systemUTC(), LogCapture::record);
         int linesBefore = LogCapture.lines().size();
         new Priming(offline).beforeCheckpoint(null); // must not throw: a failed priming must not fail the snapshot
         var line = Api.json(LogCapture.lines().get(linesBefore));

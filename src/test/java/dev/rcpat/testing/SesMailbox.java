@@ -48,4 +48,9 @@ public final class SesMailbox {
     public List<Mail> to(String address) {
         return all().stream().filter(m -> m.to().contains(address)).toList();
     }
+
+    /** Mails with {@code subject} sent to {@code address}, oldest first. */
+    public List<Mail> to(String address, String subject) {
+        return to(address).stream().filter(m -> m.subject().equals(subject)).toList();
+    }
 }
