@@ -252,8 +252,8 @@ class TemplateTest {
         assertEquals(Map.of("Fn::Sub", "https://${Api}.execute-api.${AWS::Region}.${AWS::URLSuffix}/" + api.get("StageName")), url);
         List<Map<String, Object>> throttling = (List<Map<String, Object>>) api.get("MethodSettings");
         assertTrue(throttling.stream().allMatch(s -> s.containsKey("ThrottlingRateLimit") && s.containsKey("ThrottlingBurstLimit")));
-        assertEquals(Set.of("ApiUrl", "UsersTableName", "PermissionsTableName", "FunctionLogGroupName"),
-                outputs.keySet().stream().collect(Collectors.toSet()));
+        assertEquals(Set.of("ApiUrl", "UsersTableName", "PermissionsTableName", "FunctionLogGroupName",
+                "ApiAccessLogGroupName", "DashboardUrl", "AlarmTopicArn"), outputs.keySet().stream().collect(Collectors.toSet()));
     }
 
     static final Set<SamTemplate.Grant> STORE_ACCESS = Set.of(
