@@ -16,6 +16,7 @@ import dev.rcpat.aws.Lazy;
 import dev.rcpat.mail.Mail;
 import dev.rcpat.mail.TokenNotifier;
 import dev.rcpat.mail.ses.SesCodeMailer;
+import dev.rcpat.mail.ses.SesRehearsal;
 import dev.rcpat.mail.ses.SesTokenNotifier;
 import dev.rcpat.store.UserStore;
 import dev.rcpat.store.dynamodb.DynamoDbUserStore;
@@ -111,9 +112,11 @@ public final class CompositionRoot {
         SdkHttpClient http = AwsClients.httpClient();
         UserStore store = new DynamoDbUserStore(AwsClients.dynamoDb(aws, http, calls),
                 settings.usersTable(), settings.permissionsTable());
-        Lazy<SesClient> ses = new Lazy<>(() -> AwsClients.ses(aws, http, calls));
-        Mail mail = new Mail(new SesCodeMailer(ses, settings.senderAddress()),
-                new SesTokenNotifier(ses, settings.senderAddress()), ses::get);
+        SesRehearsal rehearsal = new SesRehearsal();
+        Lazy<SesClient> ses = new Lazy<>(() -> AwsClients.ses(aws, rehearsal.around(http), calls));
+        SesCodeMailer codes = new SesCodeMailer(ses, settings.senderAddress());
+        SesTokenNotifier notices = new SesTokenNotifier(ses, settings.senderAddress());
+        Mail mail = new Mail(codes, notices, () -> rehearsal.rehearse(codes, notices, clock.millis()));
         return new CompositionRoot(settings, store, mail, clock, logLines, calls);
     }
 

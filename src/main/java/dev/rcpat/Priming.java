@@ -26,8 +26,9 @@ import java.util.function.Supplier;
  * their loaded, initialised and compiled classes: one request per route through the real
  * pipeline for a user that cannot exist (event parsing, hashing, the BatchGetItem round trip,
  * the 401 rendering and the log line), a conditional UpdateItem that cannot apply (write
- * marshalling and the condition-failure path), and each module's own warm-up (TOTP, bcrypt, the
- * SES client). Nothing is written that stays: the only write is refused by its condition. After a
+ * marshalling and the condition-failure path), and each module's own warm-up (TOTP, bcrypt, a code
+ * mail and a token notice through the SES client, answered by the HTTP client itself so that no mail
+ * leaves). Nothing is written that stays: the only write is refused by its condition. After a
  * restore, what must differ between environments is renewed.
  */
 public final class Priming implements Resource {
@@ -90,7 +91,7 @@ public final class Priming implements Resource {
         root.totpCodes().warmUp();
         EmailCodes.warmUp();
         Passwords.warmUp();
-        root.mail().warmUp().run(); // the SES client, without sending anything
+        root.mail().warmUp().run(); // the SES client and a send of each mail, answered without SES
     }
 
     /** A request on {@code route} with a well-formed body, a second factor and a token for no user. */

@@ -32,14 +32,16 @@ class PrimingIT {
         List<Map<String, AttributeValue>> usersBefore = scan(stack.usersTable());
         List<Map<String, AttributeValue>> permissionsBefore = scan(stack.permissionsTable());
         int linesBefore = LogCapture.lines().size();
+        int mailsBefore = stack.mailbox().all().size();
 
         new Priming(services).beforeCheckpoint(null);
 
+        assertEquals(mailsBefore, stack.mailbox().all().size(), "the mails are rehearsed, not sent");
         assertEquals(usersBefore, scan(stack.usersTable()));
         assertEquals(permissionsBefore, scan(stack.permissionsTable()));
         assertTrue(scan(stack.usersTable()).stream().noneMatch(i -> i.get("_id").s().equals(Priming.NO_SUCH_USER)));
         // The real pipeline ran for every route of the table: one BatchGetItem round trip each, answered 401,
-        // logged as a priming request.
+        // logged as a rehearsal.
         List<String> lines = LogCapture.lines().subList(linesBefore, LogCapture.lines().size());
         List<String> routes = services.pipeline().routes().stream().map(r -> r.name()).toList();
         assertEquals(routes.size(), lines.size(), lines.toString());
@@ -51,6 +53,8 @@ class PrimingIT {
             assertEquals("unauthorized", line.get("errorType").asText());
             assertEquals(1, line.get("dynamodbCalls").asInt());
             assertEquals(Priming.REQUEST_ID, line.get("requestId").asText());
+            assertTrue(line.get("rehearsal").asBoolean(), "no client sent it");
+            assertTrue(!line.has("_aws") && !line.has("Requests"), "a rehearsal counts in no metric: " + line);
         }
     }
 

@@ -6,11 +6,14 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent
 import dev.rcpat.CompositionRoot;
 import dev.rcpat.Priming;
 import dev.rcpat.aws.AwsCallCounter;
+import dev.rcpat.aws.AwsEnvironment;
+import dev.rcpat.config.Settings;
 import dev.rcpat.entrypoints.ApiHandler;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -32,6 +35,12 @@ import java.util.Map;
  * Uses only the JDK and classes that are in the Lambda zip, so it loads nothing the function would not.
  */
 public final class LambdaLauncher {
+
+    /**
+     * Our handler with token notices switched off ({@code TOKEN_NOTIFICATIONS_ENABLED=false}), for
+     * the warm JVM where it takes turns with the one that mails them. Cold runs set the variable.
+     */
+    static final String HANDLER_WITHOUT_NOTICES = ApiHandler.class.getName() + "#notices-off";
 
     private LambdaLauncher() { }
 
@@ -71,9 +80,10 @@ public final class LambdaLauncher {
         APIGatewayProxyResponseEvent response = handler.handleRequest(event, null);
         long t3 = System.nanoTime();
         int calls = launched.calls().calls(AwsCallCounter.Service.DYNAMODB);
+        int sesCalls = launched.calls().calls(AwsCallCounter.Service.SES);
         long classesAfterInvoke = loadedClasses(classLog);
         System.out.println("BENCH initMs=" + ms(t1 - t0) + " primeMs=" + ms(primeNanos) + " invokeMs=" + ms(t3 - t2)
-                + " status=" + response.getStatusCode() + " dynamodbCalls=" + calls
+                + " status=" + response.getStatusCode() + " dynamodbCalls=" + calls + " sesCalls=" + sesCalls
                 + " vmHwmKb=" + vmHwmKb() + " cpuMs=" + cpuMs()
                 + " classesAtMain=" + classesAtMain + " classesInit=" + (classesAfterInit - classesAtMain)
                 + " classesInvoke=" + (classesAfterInvoke - classesAfterInit)
@@ -97,9 +107,12 @@ public final class LambdaLauncher {
         long[][] nanos = new long[n][count];
         int[] minCalls = new int[n];
         int[] maxCalls = new int[n];
+        int[] minSesCalls = new int[n];
+        int[] maxSesCalls = new int[n];
         int[] failures = new int[n];
         String[] firstFailure = new String[n];
         Arrays.fill(minCalls, Integer.MAX_VALUE);
+        Arrays.fill(minSesCalls, Integer.MAX_VALUE);
         for (int i = 0; i < warmup + count; i++) {
             for (int h = 0; h < n; h++) {
                 String[] u = users.get(h).get(i % users.get(h).size());
@@ -108,6 +121,7 @@ public final class LambdaLauncher {
                 APIGatewayProxyResponseEvent response = handlers.get(h).handler().handleRequest(event, null);
                 long t1 = System.nanoTime();
                 int calls = handlers.get(h).calls().calls(AwsCallCounter.Service.DYNAMODB);
+                int sesCalls = handlers.get(h).calls().calls(AwsCallCounter.Service.SES);
                 if (response.getStatusCode() != 200 && failures[h]++ == 0) {
                     firstFailure[h] = response.getStatusCode() + ":" + java.net.URLEncoder.encode(
                             String.valueOf(response.getBody()), java.nio.charset.StandardCharsets.UTF_8);
@@ -116,6 +130,8 @@ public final class LambdaLauncher {
                     nanos[h][i - warmup] = t1 - t0;
                     minCalls[h] = Math.min(minCalls[h], calls);
                     maxCalls[h] = Math.max(maxCalls[h], calls);
+                    minSesCalls[h] = Math.min(minSesCalls[h], sesCalls);
+                    maxSesCalls[h] = Math.max(maxSesCalls[h], sesCalls);
                 }
             }
         }
@@ -130,6 +146,8 @@ public final class LambdaLauncher {
                     .append(p).append("max=").append(ms(sorted[sorted.length - 1]))
                     .append(p).append("minCalls=").append(minCalls[h])
                     .append(p).append("maxCalls=").append(maxCalls[h])
+                    .append(p).append("minSesCalls=").append(minSesCalls[h])
+                    .append(p).append("maxSesCalls=").append(maxSesCalls[h])
                     .append(p).append("failures=").append(failures[h]);
             if (failures[h] > 0) {
                 line.append(p).append("firstFailure=").append(firstFailure[h]);
@@ -150,6 +168,13 @@ public final class LambdaLauncher {
     static Launched launch(String className) {
         if (className.equals(ApiHandler.class.getName())) {
             CompositionRoot root = CompositionRoot.fromEnvironment();
+            return new Launched(new ApiHandler(root), root.calls(), new Priming(root)::prime);
+        }
+        if (className.equals(HANDLER_WITHOUT_NOTICES)) {
+            Map<String, String> env = new HashMap<>(System.getenv());
+            env.put(Settings.TOKEN_NOTIFICATIONS_ENABLED, "false");
+            CompositionRoot root = CompositionRoot.build(Settings.from(env), AwsEnvironment.from(env), Clock.systemUTC(),
+                    System.out::println);
             return new Launched(new ApiHandler(root), root.calls(), new Priming(root)::prime);
         }
         if (className.equals(FloorFunction.class.getName())) {
