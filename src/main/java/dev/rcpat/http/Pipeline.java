@@ -101,7 +101,12 @@ public final class Pipeline {
                 answer = Responses.success(run(route, request, caller, line));
             } catch (Refusal refusal) {
                 answer = Responses.refused(refusal);
-                line.errorType(refusal.errorType()).twoFactorMethod(challengedMethod(refusal));
+                line.errorType(refusal.errorType());
+                String challenged = challengedMethod(refusal);
+                if (challenged != null) {
+                    // else the method a passed second factor recorded stands (refused after it, e.g. a taken name)
+                    line.twoFactorMethod(challenged);
+                }
                 String cause = refusal.getCause() == null ? null : refusal.getCause().getClass().getSimpleName();
                 if (refusal.kind() == Refusal.Kind.UNAVAILABLE) {
                     line.unavailable(refusal.failedDependency(), cause);

@@ -124,6 +124,23 @@ class MetricsIT {
                 .collect(Collectors.toSet()), "a user id is never a dimension");
     }
 
+    /** A refusal after a passed second factor (a taken name) keeps the method in the line, and counts no two-factor metric. */
+    @Test
+    void aSecondFactorPassedBeforeARefusalStaysInTheLine() {
+        String password = LogCapture.secret("metrics pw " + UserAdmin.newUserId());
+        Login user = stack.login(UserAdmin.NewUser.named("metrics-pw-" + UserAdmin.newUserId()).password(password));
+        TokenEndpoints api = new TokenEndpoints(stack.services(Map.of(Settings.REMEMBER_FOR_SECONDS, "0"), clock));
+        Map<String, String> headers = auth(user.userId(), user.token());
+        headers.put("x-2fa-method", "password");
+        headers.put("x-2fa-code", LogCapture.secret(dev.rcpat.auth.Secrets.sha256Hex(password)));
+        assertEquals(200, api.generate(headers, "{\"tokenName\":\"taken\"}").status());
+        assertEquals(400, api.generate(headers, "{\"tokenName\":\"taken\"}").status());
+        String line = lastRequestLine(user.userId());
+        assertEquals("error-token-already-exists", Api.json(line).get("errorType").asText());
+        assertEquals("password", Api.json(line).get("twoFactorMethod").asText());
+        assertTrue(EmfDocument.dataPoints(line).stream().noneMatch(p -> p.metricName().startsWith("TwoFactor")), line);
+    }
+
     static Set<Identity> difference(Set<Identity> a, Set<Identity> b) {
         Set<Identity> out = new TreeSet<>((x, y) -> x.toString().compareTo(y.toString()));
         a.stream().filter(i -> !b.contains(i)).forEach(out::add);
