@@ -10,6 +10,7 @@ import dev.rcpat.core.OutcomeWriter;
 import dev.rcpat.domain.Permissions;
 import dev.rcpat.http.Pipeline;
 import dev.rcpat.http.Route;
+import dev.rcpat.http.SessionBodies;
 import dev.rcpat.http.TokenBodies;
 import dev.rcpat.log.RequestLog;
 import dev.rcpat.aws.Lazy;
@@ -18,7 +19,16 @@ import dev.rcpat.mail.TokenNotifier;
 import dev.rcpat.mail.ses.SesCodeMailer;
 import dev.rcpat.mail.ses.SesRehearsal;
 import dev.rcpat.mail.ses.SesTokenNotifier;
+import dev.rcpat.session.Login;
+import dev.rcpat.session.Logout;
+import dev.rcpat.session.Me;
+import dev.rcpat.session.SendEmailCode;
+import dev.rcpat.store.UserLookups;
+import dev.rcpat.ratelimit.RateLimitCounters;
+import dev.rcpat.ratelimit.RateLimiter;
+import dev.rcpat.ratelimit.dynamodb.DynamoDbRateLimitCounters;
 import dev.rcpat.store.UserStore;
+import dev.rcpat.store.dynamodb.DynamoDbUserLookups;
 import dev.rcpat.store.dynamodb.DynamoDbUserStore;
 import dev.rcpat.tokens.GenerateToken;
 import dev.rcpat.tokens.ListTokens;
@@ -33,6 +43,7 @@ import dev.rcpat.twofactor.TwoFactorCheck;
 import org.crac.Core;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.services.ses.SesClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -48,6 +59,8 @@ public final class CompositionRoot {
 
     private final Settings settings;
     private final UserStore store;
+    private final UserLookups lookups;
+    private final RateLimitCounters rateLimitCounters;
     private final Mail mail;
     private final Clock clock;
     private final AwsCallCounter calls;
@@ -62,10 +75,12 @@ public final class CompositionRoot {
      * @param logLines where the log lines go (standard output on Lambda, where CloudWatch Logs takes
      *                 them and extracts the metrics)
      */
-    public CompositionRoot(Settings settings, UserStore store, Mail mail, Clock clock, Consumer<String> logLines,
-                           AwsCallCounter calls) {
+    public CompositionRoot(Settings settings, UserStore store, UserLookups lookups, RateLimitCounters rateLimitCounters,
+                           Mail mail, Clock clock, Consumer<String> logLines, AwsCallCounter calls) {
         this.settings = settings;
         this.store = store;
+        this.lookups = lookups;
+        this.rateLimitCounters = rateLimitCounters;
         this.mail = mail;
         this.clock = clock;
         this.calls = calls;
@@ -74,18 +89,28 @@ public final class CompositionRoot {
         this.totpCodes = new TotpCodes();
         RequestLog log = new RequestLog(logLines, settings.metricsNamespace());
         Authenticator authenticator = new Authenticator(settings.loginExpirationDays());
-        TwoFactorCheck twoFactor = new TwoFactorCheck(settings,
-                new TotpCheck(settings, store, totpCodes),
-                new EmailCheck(settings, store, mail.codes(), new EmailCodes(random)));
+        EmailCheck email = new EmailCheck(settings, store, mail.codes(), new EmailCodes(random));
+        TwoFactorCheck twoFactor = new TwoFactorCheck(settings, store, new TotpCheck(settings, store, totpCodes), email);
         TokenNotifier notifier = settings.tokenNotificationsEnabled() ? mail.notices() : TokenNotifier.OFF;
         OutcomeWriter writer = new OutcomeWriter(store, authenticator, twoFactor, notifier, log);
-        this.pipeline = new Pipeline(routes(), store, authenticator, twoFactor, writer, clock, log, calls);
+        RateLimiter limiter = new RateLimiter(settings.rateLimiterEnabled(), settings.rateLimitCalls(),
+                settings.rateLimitWindowMillis(), rateLimitCounters, calls, clock);
+        this.pipeline = new Pipeline(routes(authenticator, twoFactor, email), store, limiter, authenticator, twoFactor,
+                writer, clock, log, calls);
     }
 
     /** Every route the API serves. template.yaml attaches each to a function (TemplateTest keeps them equal). */
-    private List<Route<?>> routes() {
+    private List<Route<?>> routes(Authenticator authenticator, TwoFactorCheck twoFactor, EmailCheck email) {
         String tokenPermission = Permissions.CREATE_PERSONAL_ACCESS_TOKENS;
+        Route<Void> logout = Route.post("logout", null, false, Route.NO_BODY, new Logout()).withoutSuccessField();
         return List.of(
+                Route.publicPost("login", SessionBodies::login,
+                        new Login(settings, store, lookups, authenticator, twoFactor, tokens)),
+                logout,
+                logout.alsoOn("GET"),
+                Route.get("me", null, false, new Me()),
+                Route.publicPost("users.2fa.sendEmailCode", SessionBodies::emailOrUsername,
+                        new SendEmailCode(store, lookups, email)),
                 Route.post("users.generatePersonalAccessToken", tokenPermission, true,
                         TokenBodies::generate, new GenerateToken(tokens, settings)),
                 Route.post("users.regeneratePersonalAccessToken", tokenPermission, true,
@@ -110,14 +135,16 @@ public final class CompositionRoot {
     public static CompositionRoot build(Settings settings, AwsEnvironment aws, Clock clock, Consumer<String> logLines) {
         AwsCallCounter calls = new AwsCallCounter();
         SdkHttpClient http = AwsClients.httpClient();
-        UserStore store = new DynamoDbUserStore(AwsClients.dynamoDb(aws, http, calls),
-                settings.usersTable(), settings.permissionsTable());
+        DynamoDbClient dynamo = AwsClients.dynamoDb(aws, http, calls);
+        UserStore store = new DynamoDbUserStore(dynamo, settings.usersTable(), settings.permissionsTable());
+        UserLookups lookups = new DynamoDbUserLookups(dynamo, settings.lookupsTable());
+        RateLimitCounters counters = new DynamoDbRateLimitCounters(dynamo, settings.rateLimitTable());
         SesRehearsal rehearsal = new SesRehearsal();
         Lazy<SesClient> ses = new Lazy<>(() -> AwsClients.ses(aws, rehearsal.around(http), calls));
         SesCodeMailer codes = new SesCodeMailer(ses, settings.senderAddress());
         SesTokenNotifier notices = new SesTokenNotifier(ses, settings.senderAddress());
         Mail mail = new Mail(codes, notices, () -> rehearsal.rehearse(codes, notices, clock.millis()));
-        return new CompositionRoot(settings, store, mail, clock, logLines, calls);
+        return new CompositionRoot(settings, store, lookups, counters, mail, clock, logLines, calls);
     }
 
     public Settings settings() {
@@ -126,6 +153,14 @@ public final class CompositionRoot {
 
     public UserStore store() {
         return store;
+    }
+
+    public UserLookups lookups() {
+        return lookups;
+    }
+
+    public RateLimitCounters rateLimitCounters() {
+        return rateLimitCounters;
     }
 
     public Mail mail() {

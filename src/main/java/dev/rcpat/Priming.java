@@ -24,12 +24,14 @@ import java.util.function.Supplier;
 /**
  * SnapStart priming. Before the snapshot, runs the request paths once so the snapshot holds
  * their loaded, initialised and compiled classes: one request per route through the real
- * pipeline for a user that cannot exist (event parsing, hashing, the BatchGetItem round trip,
- * the 401 rendering and the log line), a conditional UpdateItem that cannot apply (write
- * marshalling and the condition-failure path), and each module's own warm-up (TOTP, bcrypt, a code
- * mail and a token notice through the SES client, answered by the HTTP client itself so that no mail
- * leaves). Nothing is written that stays: the only write is refused by its condition. After a
- * restore, what must differ between environments is renewed.
+ * pipeline for a user that cannot exist (event parsing, hashing, the BatchGetItem round trip and,
+ * beside it, the rate-limit count, the 401 rendering and the log line), a conditional UpdateItem
+ * that cannot apply (write marshalling and the condition-failure path), and each module's own
+ * warm-up (TOTP, bcrypt, a code mail and a token notice through the SES client, answered by the HTTP
+ * client itself so that no mail leaves). No user or permission is written: the only write to the
+ * users table is refused by its condition, and the rate-limit counters counted are those of
+ * 127.0.0.1, an address API Gateway never reports, which their TTL deletes. After a restore, what
+ * must differ between environments is renewed.
  */
 public final class Priming implements Resource {
 

@@ -23,7 +23,7 @@ import java.util.Set;
  */
 record AdminTarget(UserAdmin admin, String description) {
 
-    static final Set<String> AWS_OPTIONS = Set.of("region", "stack-name", "users-table", "permissions-table");
+    static final Set<String> AWS_OPTIONS = Set.of("region", "stack-name", "users-table", "permissions-table", "lookups-table");
     static final String AWS_FLAG = "aws";
 
     static AdminTarget choose(Args args, StateFile stateFile) throws CliException {
@@ -39,7 +39,7 @@ record AdminTarget(UserAdmin admin, String description) {
         DynamoDbClient dynamo = AwsClients.dynamoDb(
                 AwsEnvironment.emulators(URI.create(s.dynamodbEndpoint()), URI.create(s.sesEndpoint())),
                 AwsClients.httpClient(), new AwsCallCounter());
-        return new AdminTarget(new UserAdmin(dynamo, s.usersTable(), s.permissionsTable()),
+        return new AdminTarget(new UserAdmin(dynamo, s.usersTable(), s.permissionsTable(), s.lookupsTable()),
                 "local stack " + s.apiUrl());
     }
 
@@ -57,11 +57,12 @@ record AdminTarget(UserAdmin admin, String description) {
         String stack = args.value("stack-name");
         String users = args.value("users-table");
         String permissions = args.value("permissions-table");
-        if (stack != null && (users != null || permissions != null)) {
-            throw CliException.usage("pass either --stack-name or --users-table/--permissions-table, not both");
+        String lookups = args.value("lookups-table");
+        if (stack != null && (users != null || permissions != null || lookups != null)) {
+            throw CliException.usage("pass either --stack-name or --users-table/--permissions-table/--lookups-table, not both");
         }
-        if (stack == null && (users == null || permissions == null)) {
-            throw CliException.usage("--aws needs --stack-name S, or --users-table T and --permissions-table P");
+        if (stack == null && (users == null || permissions == null || lookups == null)) {
+            throw CliException.usage("--aws needs --stack-name S, or --users-table T, --permissions-table P and --lookups-table L");
         }
         DefaultCredentialsProvider credentials = DefaultCredentialsProvider.builder().build();
         SdkHttpClient http = UrlConnectionHttpClient.builder().build();
@@ -70,12 +71,13 @@ record AdminTarget(UserAdmin admin, String description) {
                     .credentialsProvider(credentials).httpClient(http).build()) {
                 users = physicalId(cfn, stack, "UsersTable");
                 permissions = physicalId(cfn, stack, "PermissionsTable");
+                lookups = physicalId(cfn, stack, "LookupsTable");
             }
         }
         DynamoDbClient dynamo = DynamoDbClient.builder().region(region).credentialsProvider(credentials)
                 .httpClient(http).build();
-        return new AdminTarget(new UserAdmin(dynamo, users, permissions),
-                "AWS " + region.id() + " tables " + users + ", " + permissions);
+        return new AdminTarget(new UserAdmin(dynamo, users, permissions, lookups),
+                "AWS " + region.id() + " tables " + users + ", " + permissions + ", " + lookups);
     }
 
     private static String physicalId(CloudFormationClient cfn, String stack, String logicalId) throws CliException {

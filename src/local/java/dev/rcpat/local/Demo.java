@@ -1,6 +1,7 @@
 package dev.rcpat.local;
 
 import dev.rcpat.auth.Secrets;
+import dev.rcpat.domain.Permissions;
 
 import java.util.List;
 
@@ -17,7 +18,9 @@ public final class Demo {
     public static final String EMAIL = "demo@rcpat.local";
     /** A login token whose hash is stored on the demo user; public, like everything in this class. */
     public static final String LOGIN_TOKEN = "demo-only-local-login-token-not-a-secret-01";
-    public static final String PERMISSION = "create-personal-access-tokens";
+    /** A second public login token, for the logout event to remove (seeded again at every start). */
+    public static final String LOGOUT_TOKEN = "demo-only-local-logout-token-not-a-secret-02";
+    public static final String PERMISSION = Permissions.CREATE_PERSONAL_ACCESS_TOKENS;
     public static final List<String> PERMISSION_ROLES = List.of("admin", "user");
 
     private Demo() { }
@@ -42,5 +45,6 @@ public final class Demo {
             admin.createUser(UserAdmin.NewUser.named(USERNAME).password(PASSWORD).email(EMAIL, true), USER_ID);
         }
         admin.addLoginToken(USER_ID, LOGIN_TOKEN);
+        admin.addLoginToken(USER_ID, LOGOUT_TOKEN);
     }
 }

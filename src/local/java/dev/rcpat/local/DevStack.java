@@ -64,10 +64,8 @@ public final class DevStack implements AutoCloseable {
         }
         Path template = o.projectDir().resolve("template.yaml");
         TemplateTables tables = TemplateTables.read(template, TABLE_PREFIX);
-        String usersTable = tables.tableName("UsersTable");
-        String permissionsTable = tables.tableName("PermissionsTable");
         // Settings are validated before anything starts: a bad value is one clear line.
-        Settings.from(environment(o.processEnvironment(), usersTable, permissionsTable, null, null));
+        Settings.from(environment(o.processEnvironment(), tables, null, null));
 
         ProxyServer server = ProxyServer.bind(o.port());
         Emulators emulators = null;
@@ -77,11 +75,11 @@ public final class DevStack implements AutoCloseable {
             AwsEnvironment aws = AwsEnvironment.emulators(emulators.dynamoDbEndpoint(), emulators.sesEndpoint());
             DynamoDbClient dynamo = AwsClients.dynamoDb(aws, AwsClients.httpClient(), new AwsCallCounter());
             tables.createAll(dynamo);
-            UserAdmin admin = new UserAdmin(dynamo, usersTable, permissionsTable);
+            UserAdmin admin = UserAdmin.on(dynamo, tables);
             if (o.seed()) {
                 Demo.seed(admin);
             }
-            Map<String, String> env = environment(o.processEnvironment(), usersTable, permissionsTable,
+            Map<String, String> env = environment(o.processEnvironment(), tables,
                     emulators.dynamoDbEndpoint(), emulators.sesEndpoint());
             CompositionRoot services = CompositionRoot.build(Settings.from(env), AwsEnvironment.from(env), Clock.systemUTC(),
                     requestLog);
@@ -90,8 +88,9 @@ public final class DevStack implements AutoCloseable {
             String apiUrl = "http://127.0.0.1:" + server.port();
             waitUntilAnswering(apiUrl);
             LocalState state = new LocalState(ProcessHandle.current().pid(), apiUrl,
-                    emulators.dynamoDbEndpoint().toString(), emulators.sesEndpoint().toString(), usersTable,
-                    permissionsTable, o.dataDir() == null ? null : o.dataDir().toAbsolutePath().toString(),
+                    emulators.dynamoDbEndpoint().toString(), emulators.sesEndpoint().toString(),
+                    tables.tableName("UsersTable"), tables.tableName("PermissionsTable"), tables.tableName("LookupsTable"),
+                    o.dataDir() == null ? null : o.dataDir().toAbsolutePath().toString(),
                     Instant.now().toString(), env);
             o.stateFile().write(state);
             return new DevStack(server, emulators, o.stateFile(), state, routes, admin);
@@ -109,8 +108,7 @@ public final class DevStack implements AutoCloseable {
      * emulators. Settings present in the caller's environment (e.g. {@code TWO_FACTOR_ENABLED=false
      * bin/local serve}) are passed on.
      */
-    static Map<String, String> environment(Map<String, String> processEnv, String usersTable, String permissionsTable,
-                                           URI dynamoDb, URI ses) {
+    static Map<String, String> environment(Map<String, String> processEnv, TemplateTables tables, URI dynamoDb, URI ses) {
         Map<String, String> env = new TreeMap<>();
         for (String name : Settings.VARIABLES) {
             String v = processEnv.get(name);
@@ -119,8 +117,7 @@ public final class DevStack implements AutoCloseable {
             }
         }
         env.putIfAbsent(Settings.SENDER_ADDRESS, LOCAL_SENDER);
-        env.put(Settings.USERS_TABLE, usersTable);
-        env.put(Settings.PERMISSIONS_TABLE, permissionsTable);
+        env.putAll(tables.tableVariables());
         env.put("AWS_REGION", "us-east-1");
         if (dynamoDb != null) {
             env.put(AwsEnvironment.DYNAMODB_ENDPOINT, dynamoDb.toString());

@@ -35,6 +35,14 @@ public final class Emulators implements AutoCloseable {
         return start(projectDir, dataDir, logDir, 0, 0);
     }
 
+    /**
+     * Emulators something else started and stops (LocalStack in Docker, for the tests): the
+     * endpoints only; {@link #close()} stops nothing.
+     */
+    public static Emulators running(URI dynamoDbEndpoint, URI sesEndpoint) {
+        return new Emulators(dynamoDbEndpoint, sesEndpoint);
+    }
+
     /** As {@link #start(Path, Path, Path)}, on the given ports (0: a free one). */
     public static Emulators start(Path projectDir, Path dataDir, Path logDir, int dynamoDbPort, int sesPort)
             throws IOException {

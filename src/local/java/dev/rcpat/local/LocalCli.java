@@ -48,7 +48,7 @@ public final class LocalCli {
               status [--json]                                 is a local stack running, and where
               bench [ARGS]...                                 the cold-start / latency benchmark
 
-              AWS = --aws [--region R] (--stack-name S | --users-table T --permissions-table P)
+              AWS = --aws [--region R] (--stack-name S | --users-table T --permissions-table P --lookups-table L)
                     runs the command against real DynamoDB tables with the default AWS credentials.
             Every command but serve works on the stack that serve started (see bin/local status).
             """;
@@ -169,7 +169,8 @@ public final class LocalCli {
                 a.port("dynamodb-port", -1), a.port("ses-port", -1), stateFile, environment), requestLog);
         LocalState s = stack.state();
         out.println("emulators: DynamoDB " + s.dynamodbEndpoint() + " (" + (dataDir == null ? "in memory" : "data in " + dataDir)
-                + "; tables " + s.usersTable() + ", " + s.permissionsTable() + "), SES " + s.sesEndpoint());
+                + "; tables " + s.usersTable() + ", " + s.permissionsTable() + ", " + s.lookupsTable() + "), SES "
+                + s.sesEndpoint());
         for (HandlerRoutes.Bound b : stack.routes().served()) {
             out.println("route: " + b.route().method() + " " + b.route().path() + " -> "
                     + HandlerRoutes.simpleName(b.route().handlerClass()));
@@ -192,7 +193,9 @@ public final class LocalCli {
               .append("  X-Auth-Token: ").append(Demo.LOGIN_TOKEN).append('\n')
               .append("  two-factor: password fallback, x-2fa-method: password, x-2fa-code: ")
               .append(Demo.passwordTwoFactorCode()).append(" (hex SHA-256 of the password)\n\n")
-              .append("Try it (each line pastes as is):\n")
+              .append("Try it (each line pastes as is; the first logs in, as a Rocket.Chat client starts):\n")
+              .append("  curl -s -X POST ").append(api).append("/api/v1/login -H 'Content-Type: application/json' -d '{\"user\":\"")
+              .append(Demo.USERNAME).append("\",\"password\":\"").append(Demo.PASSWORD).append("\"}'\n")
               .append("  curl -s -X POST ").append(api).append("/api/v1/users.generatePersonalAccessToken ").append(auth)
               .append(" -H 'x-2fa-method: password' -H 'x-2fa-code: ").append(Demo.passwordTwoFactorCode())
               .append("' -H 'Content-Type: application/json' -d \"{\\\"tokenName\\\":\\\"curl-$(date +%s%N)\\\"}\"\n");

@@ -13,6 +13,7 @@ public record LocalState(
         String sesEndpoint,
         String usersTable,
         String permissionsTable,
+        String lookupsTable,
         String dataDir,
         String startedAt,
         Map<String, String> environment) {

@@ -56,8 +56,16 @@ public final class ProxyServer implements AutoCloseable {
     /** How long {@link #close()} waits for the connections' threads, e.g. a handler still running. */
     private static final Duration CLOSE_WAIT = Duration.ofSeconds(2);
 
-    static final String REQUEST_TOO_LONG = "{\"message\":\"Request Too Long\"}";
-    static final String INTERNAL_SERVER_ERROR = "{\"message\":\"Internal server error\"}";
+    /** API Gateway's refusal of a body over 10 MB, in the shape template.yaml's DEFAULT_4XX gives it. */
+    public static final String REQUEST_TOO_LONG = "{\"success\":false,\"error\":\"Request Too Long\"}";
+    /** What API Gateway answers for a path or method the API does not declare (template.yaml's GatewayResponses). */
+    public static final String RESOURCE_NOT_FOUND = "{\"success\":false,\"error\":\"Resource not found\"}";
+    /** What API Gateway answers when a function fails (template.yaml's DEFAULT_5XX). */
+    public static final String FUNCTION_FAILED = "{\"success\":false,\"error\":\"The service could not complete the request,"
+            + " try again later [error-service-unavailable]\",\"errorType\":\"error-service-unavailable\"}";
+    /** The headers of API Gateway's own answers besides Content-Type (template.yaml's GatewayResponses). */
+    public static final Map<String, String> GATEWAY_HEADERS = Map.of("Cache-Control", "no-store", "Pragma", "no-cache",
+            "X-Content-Type-Options", "nosniff");
     private static final String APPLICATION_JSON = "application/json";
     private static final DateTimeFormatter HTTP_DATE =
             DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.ENGLISH).withZone(ZoneOffset.UTC);
@@ -67,6 +75,14 @@ public final class ProxyServer implements AutoCloseable {
         static Response json(int status, String json) {
             return new Response(status, Map.of("Content-Type", List.of(APPLICATION_JSON)),
                     json.getBytes(StandardCharsets.UTF_8));
+        }
+
+        /** An answer API Gateway gives itself, as template.yaml's GatewayResponses shape it. */
+        static Response gateway(int status, String json) {
+            Map<String, List<String>> headers = new LinkedHashMap<>();
+            headers.put("Content-Type", List.of(APPLICATION_JSON));
+            GATEWAY_HEADERS.forEach((name, value) -> headers.put(name, List.of(value)));
+            return new Response(status, headers, json.getBytes(StandardCharsets.UTF_8));
         }
     }
 
@@ -176,11 +192,11 @@ public final class ProxyServer implements AutoCloseable {
                     }
                     body = reader.readBody(head);
                 } catch (HttpRequestReader.Refused refused) {
-                    refuse(socket, deadline, in, out, Response.json(refused.status, refused.body));
+                    refuse(socket, deadline, in, out, Response.gateway(refused.status, refused.body));
                     return;
                 } catch (SocketTimeoutException tooSlow) {
                     if (reader.requestStarted()) {
-                        refuse(socket, deadline, in, out, Response.json(408, errorJson("Request timeout")));
+                        refuse(socket, deadline, in, out, Response.gateway(408, errorJson("Request timeout")));
                     }
                     return;
                 }
@@ -210,14 +226,15 @@ public final class ProxyServer implements AutoCloseable {
 
     /**
      * The answer to one well-formed request: the handler of its route called with the event API
-     * Gateway would send, or the 404 API Gateway gives when no route matches.
+     * Gateway would send, or the 404 API Gateway gives when no route matches (as template.yaml's
+     * GatewayResponses shape it).
      */
     private Response dispatch(HttpRequestReader.Head request, byte[] body, String sourceIp) {
         // HandlerRoutes matches methods ignoring case; API Gateway does not.
         var bound = routes.find(request.method(), request.path())
                 .filter(b -> b.route().method().equals(request.method()));
         if (bound.isEmpty()) {
-            return Response.json(404, errorJson("Not found: " + request.method() + " " + request.path()));
+            return Response.gateway(404, RESOURCE_NOT_FOUND);
         }
         HandlerRoutes.Route route = bound.get().route();
         APIGatewayProxyRequestEvent event = ProxyEvents.fromHttp(request.method(), request.path(), request.rawQuery(),
@@ -229,7 +246,7 @@ public final class ProxyServer implements AutoCloseable {
         } catch (RuntimeException | Error crash) {
             // What API Gateway answers when a function fails or returns a malformed proxy response.
             errors.accept("bin/local: " + route.functionId() + " failed: " + crash);
-            return Response.json(502, INTERNAL_SERVER_ERROR);
+            return Response.gateway(502, FUNCTION_FAILED);
         }
     }
 

@@ -80,6 +80,24 @@ public final class TemplateTables {
         return prefix + "-" + base.toLowerCase();
     }
 
+    /**
+     * Each table's local name under the environment variable the functions read it from, by the
+     * template's convention: {@code LookupsTable} is {@code LOOKUPS_TABLE}.
+     */
+    public Map<String, String> tableVariables() {
+        Map<String, String> env = new java.util.TreeMap<>();
+        for (String logicalId : byLogicalId.keySet()) {
+            env.put(logicalId.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toUpperCase(java.util.Locale.ROOT),
+                    tableName(logicalId));
+        }
+        return env;
+    }
+
+    /** The logical id of the table created here as {@code tableName}. */
+    public Optional<String> logicalIdOf(String tableName) {
+        return byLogicalId.keySet().stream().filter(id -> tableName(id).equals(tableName)).findFirst();
+    }
+
     public String tableName(String logicalId) {
         return table(logicalId).request().tableName();
     }

@@ -3,12 +3,15 @@ package dev.rcpat.local;
 import dev.rcpat.auth.Passwords;
 import dev.rcpat.auth.Secrets;
 import dev.rcpat.domain.EmailAddress;
+import dev.rcpat.domain.LookupKeys;
 import dev.rcpat.domain.StoredToken;
 import dev.rcpat.domain.TotpState;
 import dev.rcpat.domain.User;
 import dev.rcpat.store.ConditionFailedException;
 import dev.rcpat.store.StoreUnavailableException;
+import dev.rcpat.store.UserLookups;
 import dev.rcpat.store.UserStore;
+import dev.rcpat.store.dynamodb.DynamoDbUserLookups;
 import dev.rcpat.store.UserWrite;
 import dev.rcpat.store.dynamodb.DynamoDbUserStore;
 import dev.rcpat.store.dynamodb.UserItem;
@@ -18,6 +21,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -37,13 +41,24 @@ public final class UserAdmin {
     private final DynamoDbClient dynamo;
     private final String usersTable;
     private final String permissionsTable;
-    private final UserStore store;
+    /** The functions' default LOGIN_EXPIRATION_DAYS: how long a resume lookup of a token made here is kept. */
+    private static final long LOGIN_EXPIRATION_DAYS = 90;
 
-    public UserAdmin(DynamoDbClient dynamo, String usersTable, String permissionsTable) {
+    private final UserStore store;
+    private final UserLookups lookups;
+
+    public UserAdmin(DynamoDbClient dynamo, String usersTable, String permissionsTable, String lookupsTable) {
         this.dynamo = dynamo;
         this.usersTable = usersTable;
         this.permissionsTable = permissionsTable;
         this.store = new DynamoDbUserStore(dynamo, usersTable, permissionsTable);
+        this.lookups = new DynamoDbUserLookups(dynamo, lookupsTable);
+    }
+
+    /** On the tables template.yaml declares, by their local names. */
+    public static UserAdmin on(DynamoDbClient dynamo, TemplateTables tables) {
+        return new UserAdmin(dynamo, tables.tableName("UsersTable"), tables.tableName("PermissionsTable"),
+                tables.tableName("LookupsTable"));
     }
 
     /** What to create. Null password: a user who cannot use the password fallback (SSO-like). */
@@ -89,9 +104,6 @@ public final class UserAdmin {
 
     /** Creates a user with a given id (the local demo user has a fixed, documented one). */
     public Created createUser(NewUser spec, String id) {
-        if (findByUsername(spec.username()).isPresent()) {
-            throw new IllegalArgumentException("A user named " + spec.username() + " already exists");
-        }
         String bcrypt = spec.password() == null ? null : Passwords.hash(spec.password());
         String secret = null;
         List<String> backupCodes = List.of();
@@ -103,10 +115,52 @@ public final class UserAdmin {
         }
         User user = new User(id, spec.username(), spec.active(), spec.roles(), spec.emails(), bcrypt,
                 Map.of(), Map.of(), totp, spec.email2fa(), null);
-        dynamo.putItem(b -> b.tableName(usersTable).item(UserItem.fromUser(user))
-                .conditionExpression("attribute_not_exists(#id)")
-                .expressionAttributeNames(Map.of("#id", UserItem.ID)));
+        List<String> claimed = claimNames(user);
+        try {
+            dynamo.putItem(b -> b.tableName(usersTable).item(UserItem.fromUser(user))
+                    .conditionExpression("attribute_not_exists(#id)")
+                    .expressionAttributeNames(Map.of("#id", UserItem.ID)));
+        } catch (RuntimeException e) {
+            release(claimed, id);
+            throw e;
+        }
         return new Created(id, spec.username(), secret, backupCodes);
+    }
+
+    /**
+     * Takes the user's username and addresses (each one conditional write, so two concurrent
+     * creations cannot both have one); gives back what it took if one is already someone else's.
+     */
+    private List<String> claimNames(User user) {
+        List<String> keys = new ArrayList<>();
+        keys.add(LookupKeys.username(user.username()));
+        user.emails().forEach(e -> keys.add(LookupKeys.email(e.address())));
+        List<String> claimed = new ArrayList<>();
+        for (String key : keys.stream().distinct().toList()) {
+            try {
+                lookups.claim(key, user.id(), null);
+                claimed.add(key);
+            } catch (ConditionFailedException taken) {
+                release(claimed, user.id());
+                throw new IllegalArgumentException(key.startsWith("username:")
+                        ? "A user named " + user.username() + " already exists"
+                        : "The address " + key.substring("email:".length()) + " belongs to another user");
+            } catch (StoreUnavailableException e) {
+                release(claimed, user.id());
+                throw new IllegalStateException("DynamoDB is unavailable: " + e.getMessage(), e);
+            }
+        }
+        return claimed;
+    }
+
+    private void release(List<String> keys, String userId) {
+        for (String key : keys) {
+            try {
+                lookups.release(key, userId);
+            } catch (StoreUnavailableException e) {
+                // a claim left behind names a user that does not exist: a login through it finds nobody
+            }
+        }
     }
 
     /** Creates a login token (as a Rocket.Chat login would) and returns its plaintext, shown once. */
@@ -116,10 +170,12 @@ public final class UserAdmin {
         return token;
     }
 
-    /** Stores the hash of a given login token (created now) on the user. */
+    /** Stores the hash of a given login token (created now) on the user, and its resume lookup. */
     public void addLoginToken(String userId, String token) {
         StoredToken record = StoredToken.loginToken(Secrets.hashToken(token), System.currentTimeMillis());
         try {
+            lookups.claim(LookupKeys.loginToken(record.hashedToken()), userId,
+                    (record.createdAt() + Duration.ofDays(LOGIN_EXPIRATION_DAYS).toMillis()) / 1000);
             store.apply(new UserWrite(userId).add(new UserWrite.AddLoginToken(record)));
         } catch (ConditionFailedException e) {
             throw new IllegalArgumentException("No user with id " + userId);
@@ -146,12 +202,15 @@ public final class UserAdmin {
         return Optional.of(roles == null ? List.of() : roles.l().stream().map(AttributeValue::s).toList());
     }
 
+    /** The user with this username, without regard to case, through its lookup item. */
     public Optional<User> findByUsername(String username) {
-        var pages = dynamo.scanPaginator(b -> b.tableName(usersTable).consistentRead(true)
-                .filterExpression("#u = :u")
-                .expressionAttributeNames(Map.of("#u", UserItem.USERNAME))
-                .expressionAttributeValues(Map.of(":u", AttributeValue.fromS(username))));
-        return pages.items().stream().findFirst().map(UserItem::toUser);
+        String key = LookupKeys.username(username);
+        try {
+            UserLookups.Lookup found = lookups.read(List.of(key)).get(key);
+            return found == null ? Optional.empty() : findById(found.userId());
+        } catch (StoreUnavailableException e) {
+            throw new IllegalStateException("DynamoDB is unavailable: " + e.getMessage(), e);
+        }
     }
 
     public Optional<User> findById(String userId) {

@@ -13,6 +13,8 @@ import java.util.regex.Pattern;
 public record Settings(
         String usersTable,
         String permissionsTable,
+        String lookupsTable,
+        String rateLimitTable,
         boolean twoFactorEnabled,
         boolean totpEnabled,
         int totpMaxDelta,
@@ -23,14 +25,25 @@ public record Settings(
         int emailCodeMaxAttempts,
         long rememberForSeconds,
         boolean passwordFallbackEnabled,
+        int passwordFallbackMaxAttempts,
+        long passwordFallbackLockSeconds,
         String senderAddress,
         long loginExpirationDays,
         Long maxTokenLifetimeDays,
+        boolean blockFailedLogins,
+        int blockFailedLoginsUserAttempts,
+        int blockFailedLoginsIpAttempts,
+        long blockFailedLoginsSeconds,
+        boolean rateLimiterEnabled,
+        int rateLimitCalls,
+        long rateLimitWindowMillis,
         boolean tokenNotificationsEnabled,
         String metricsNamespace) {
 
     public static final String USERS_TABLE = "USERS_TABLE";
     public static final String PERMISSIONS_TABLE = "PERMISSIONS_TABLE";
+    public static final String LOOKUPS_TABLE = "LOOKUPS_TABLE";
+    public static final String RATE_LIMIT_TABLE = "RATE_LIMIT_TABLE";
     public static final String TWO_FACTOR_ENABLED = "TWO_FACTOR_ENABLED";
     public static final String TOTP_ENABLED = "TOTP_ENABLED";
     public static final String TOTP_MAX_DELTA = "TOTP_MAX_DELTA";
@@ -41,9 +54,18 @@ public record Settings(
     public static final String EMAIL_CODE_MAX_ATTEMPTS = "EMAIL_CODE_MAX_ATTEMPTS";
     public static final String REMEMBER_FOR_SECONDS = "REMEMBER_FOR_SECONDS";
     public static final String PASSWORD_FALLBACK_ENABLED = "PASSWORD_FALLBACK_ENABLED";
+    public static final String PASSWORD_FALLBACK_MAX_ATTEMPTS = "PASSWORD_FALLBACK_MAX_ATTEMPTS";
+    public static final String PASSWORD_FALLBACK_LOCK_SECONDS = "PASSWORD_FALLBACK_LOCK_SECONDS";
     public static final String SENDER_ADDRESS = "SENDER_ADDRESS";
     public static final String LOGIN_EXPIRATION_DAYS = "LOGIN_EXPIRATION_DAYS";
     public static final String MAX_TOKEN_LIFETIME_DAYS = "MAX_TOKEN_LIFETIME_DAYS";
+    public static final String BLOCK_FAILED_LOGINS_ENABLED = "BLOCK_FAILED_LOGINS_ENABLED";
+    public static final String BLOCK_FAILED_LOGINS_USER_ATTEMPTS = "BLOCK_FAILED_LOGINS_USER_ATTEMPTS";
+    public static final String BLOCK_FAILED_LOGINS_IP_ATTEMPTS = "BLOCK_FAILED_LOGINS_IP_ATTEMPTS";
+    public static final String BLOCK_FAILED_LOGINS_SECONDS = "BLOCK_FAILED_LOGINS_SECONDS";
+    public static final String API_ENABLE_RATE_LIMITER = "API_ENABLE_RATE_LIMITER";
+    public static final String API_RATE_LIMIT_CALLS = "API_RATE_LIMIT_CALLS";
+    public static final String API_RATE_LIMIT_WINDOW_MS = "API_RATE_LIMIT_WINDOW_MS";
     public static final String TOKEN_NOTIFICATIONS_ENABLED = "TOKEN_NOTIFICATIONS_ENABLED";
     public static final String METRICS_NAMESPACE = "METRICS_NAMESPACE";
 
@@ -51,10 +73,13 @@ public record Settings(
     private static final Pattern NAMESPACE = Pattern.compile("(?!AWS/)[A-Za-z0-9.\\-_/#: ]{1,255}");
 
     /** Every environment variable above: what template.yaml must declare and bin/local passes on. */
-    public static final List<String> VARIABLES = List.of(USERS_TABLE, PERMISSIONS_TABLE, TWO_FACTOR_ENABLED,
-            TOTP_ENABLED, TOTP_MAX_DELTA, TOTP_MAX_ATTEMPTS, TOTP_LOCK_SECONDS, EMAIL_2FA_ENABLED,
+    public static final List<String> VARIABLES = List.of(USERS_TABLE, PERMISSIONS_TABLE, LOOKUPS_TABLE, RATE_LIMIT_TABLE,
+            TWO_FACTOR_ENABLED, TOTP_ENABLED, TOTP_MAX_DELTA, TOTP_MAX_ATTEMPTS, TOTP_LOCK_SECONDS, EMAIL_2FA_ENABLED,
             EMAIL_CODE_EXPIRATION_SECONDS, EMAIL_CODE_MAX_ATTEMPTS, REMEMBER_FOR_SECONDS, PASSWORD_FALLBACK_ENABLED,
-            SENDER_ADDRESS, LOGIN_EXPIRATION_DAYS, MAX_TOKEN_LIFETIME_DAYS, TOKEN_NOTIFICATIONS_ENABLED, METRICS_NAMESPACE);
+            PASSWORD_FALLBACK_MAX_ATTEMPTS, PASSWORD_FALLBACK_LOCK_SECONDS, SENDER_ADDRESS, LOGIN_EXPIRATION_DAYS,
+            MAX_TOKEN_LIFETIME_DAYS, BLOCK_FAILED_LOGINS_ENABLED, BLOCK_FAILED_LOGINS_USER_ATTEMPTS,
+            BLOCK_FAILED_LOGINS_IP_ATTEMPTS, BLOCK_FAILED_LOGINS_SECONDS, API_ENABLE_RATE_LIMITER, API_RATE_LIMIT_CALLS,
+            API_RATE_LIMIT_WINDOW_MS, TOKEN_NOTIFICATIONS_ENABLED, METRICS_NAMESPACE);
 
     public static Settings fromEnvironment() {
         return from(System.getenv());
@@ -65,6 +90,8 @@ public record Settings(
         return new Settings(
                 r.required(USERS_TABLE),
                 r.required(PERMISSIONS_TABLE),
+                r.required(LOOKUPS_TABLE),
+                r.required(RATE_LIMIT_TABLE),
                 r.bool(TWO_FACTOR_ENABLED, true),
                 r.bool(TOTP_ENABLED, true),
                 r.integer(TOTP_MAX_DELTA, 1, 0, 10),
@@ -75,9 +102,19 @@ public record Settings(
                 r.integer(EMAIL_CODE_MAX_ATTEMPTS, 5, 1, 1000),
                 r.integer(REMEMBER_FOR_SECONDS, 1800, 0, 31_536_000),
                 r.bool(PASSWORD_FALLBACK_ENABLED, true),
+                r.integer(PASSWORD_FALLBACK_MAX_ATTEMPTS, 5, 1, 1000),
+                r.integer(PASSWORD_FALLBACK_LOCK_SECONDS, 300, 1, 86_400),
                 r.optional(SENDER_ADDRESS, "no-reply@example.com"),
                 r.integer(LOGIN_EXPIRATION_DAYS, 90, 1, 36_500),
                 r.optionalInteger(MAX_TOKEN_LIFETIME_DAYS, 1, 36_500),
+                r.bool(BLOCK_FAILED_LOGINS_ENABLED, true),
+                r.integer(BLOCK_FAILED_LOGINS_USER_ATTEMPTS, 10, 1, 10_000),
+                r.integer(BLOCK_FAILED_LOGINS_IP_ATTEMPTS, 50, 1, 100_000),
+                r.integer(BLOCK_FAILED_LOGINS_SECONDS, 300, 1, 86_400),
+                r.bool(API_ENABLE_RATE_LIMITER, true),
+                r.integer(API_RATE_LIMIT_CALLS, 10, 1, 1_000_000),
+                r.integer(API_RATE_LIMIT_WINDOW_MS, 60_000, 1_000, 86_400_000),
+
                 r.bool(TOKEN_NOTIFICATIONS_ENABLED, true),
                 r.matching(METRICS_NAMESPACE, "rcpat", NAMESPACE, "a CloudWatch namespace (letters, digits, . - _ / # : and"
                         + " spaces, at most 255, not starting with AWS/)"));

@@ -10,9 +10,12 @@ import java.util.Map;
 public final class Permissions {
 
     public static final String CREATE_PERSONAL_ACCESS_TOKENS = "create-personal-access-tokens";
+    /** Its holders are never rate-limited and get no rate-limit headers. */
+    public static final String API_BYPASS_RATE_LIMIT = "api-bypass-rate-limit";
 
-    private static final Map<String, List<String>> DEFAULT_ROLES =
-            Map.of(CREATE_PERSONAL_ACCESS_TOKENS, List.of("admin", "user"));
+    private static final Map<String, List<String>> DEFAULT_ROLES = Map.of(
+            CREATE_PERSONAL_ACCESS_TOKENS, List.of("admin", "user"),
+            API_BYPASS_RATE_LIMIT, List.of("admin", "bot", "app"));
 
     private Permissions() { }
 

@@ -22,8 +22,12 @@ public final class Refusal extends Exception {
         CONFLICT,
         /** Ours: the request body is over the size limit. */
         TOO_LARGE,
+        /** Rocket.Chat's {@code error-too-many-requests}: the client is over the rate limit. */
+        TOO_MANY_REQUESTS,
         /** Ours: a dependency (DynamoDB, SES) failed. */
-        UNAVAILABLE
+        UNAVAILABLE,
+        /** A refused login: Rocket.Chat answers these 401 in its login envelope. */
+        LOGIN_REFUSED
     }
 
     public static final String INVALID_PARAMS = "invalid-params";
@@ -77,6 +81,23 @@ public final class Refusal extends Exception {
     public static Refusal tooLarge(int limitBytes) {
         return new Refusal(Kind.TOO_LARGE, "error-payload-too-large",
                 "The request body is larger than " + limitBytes + " bytes", null, null);
+    }
+
+    /** A login refused with {@code error} and {@code message} (and the second factor's details, if any). */
+    public static Refusal loginRefused(String error, String message, Map<String, Object> details) {
+        return new Refusal(Kind.LOGIN_REFUSED, error, message, details, null);
+    }
+
+    /** The same refusal in the login envelope (a second factor challenged at login). */
+    public Refusal atLogin() {
+        return kind == Kind.REJECTED ? loginRefused(errorType, reason, details) : this;
+    }
+
+    /** Rocket.Chat's words, with the whole seconds until the window resets. */
+    public static Refusal tooManyRequests(long secondsToWait) {
+        return new Refusal(Kind.TOO_MANY_REQUESTS, "error-too-many-requests",
+                "Error, too many requests. Please slow down. You must wait " + secondsToWait
+                        + " seconds before trying this endpoint again.", null, null);
     }
 
     /** A 503; {@code failed} is the dependency that failed, or null when none did (a bug). */

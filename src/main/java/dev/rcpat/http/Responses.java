@@ -23,13 +23,31 @@ public final class Responses {
             "Pragma", "no-cache",
             "X-Content-Type-Options", "nosniff");
 
-    /** A status and the body to send with it. */
-    public record Answer(int status, Map<String, Object> body) {
+    /** A status, the headers and the body to send. */
+    public record Answer(int status, Map<String, String> headers, Map<String, Object> body) {
+
+        public Answer(int status, Map<String, Object> body) {
+            this(status, HEADERS, body);
+        }
+
+        public Answer {
+            headers = Map.copyOf(headers);
+        }
+
+        /** This answer with {@code more} headers besides the JSON ones (the rate limit's). */
+        public Answer withHeaders(Map<String, String> more) {
+            if (more.isEmpty()) {
+                return this;
+            }
+            Map<String, String> all = new LinkedHashMap<>(headers);
+            all.putAll(more);
+            return new Answer(status, all, body);
+        }
 
         public APIGatewayProxyResponseEvent toEvent() {
             return new APIGatewayProxyResponseEvent()
                     .withStatusCode(status)
-                    .withHeaders(HEADERS)
+                    .withHeaders(headers)
                     .withBody(JsonCodec.write(body));
         }
     }
@@ -40,6 +58,11 @@ public final class Responses {
         Map<String, Object> body = new LinkedHashMap<>(result);
         body.put("success", true);
         return new Answer(200, body);
+    }
+
+    /** A success whose body Rocket.Chat sends as is, without {@code "success"} (logout). */
+    public static Answer successAsIs(Map<String, Object> result) {
+        return new Answer(200, result);
     }
 
     public static Answer notFound() {
@@ -63,6 +86,11 @@ public final class Responses {
                 body.put("error", refusal.reason() + " [" + refusal.errorType() + "]");
                 yield new Answer(403, body);
             }
+            case TOO_MANY_REQUESTS -> {
+                // Rocket.Chat's tooManyRequests(message): no errorType, no details.
+                body.put("error", refusal.reason() + " [" + refusal.errorType() + "]");
+                yield new Answer(429, body);
+            }
             case FAILURE -> {
                 body.put("error", refusal.reason());
                 yield new Answer(400, body);
@@ -71,6 +99,15 @@ public final class Responses {
             case CONFLICT -> new Answer(409, withErrorType(body, refusal));
             case TOO_LARGE -> new Answer(413, withErrorType(body, refusal));
             case UNAVAILABLE -> new Answer(503, withErrorType(body, refusal));
+            case LOGIN_REFUSED -> {
+                body.put("error", refusal.errorType());
+                body.put("status", "error");
+                if (!refusal.details().isEmpty()) {
+                    body.put("details", refusal.details());
+                }
+                body.put("message", refusal.reason());
+                yield new Answer(401, body);
+            }
         };
     }
 

@@ -31,6 +31,12 @@ public enum Metric {
     TOKENS_CREATED("TokensCreated", "Count", List.of(List.of())),
     TOKENS_REGENERATED("TokensRegenerated", "Count", List.of(List.of())),
     TOKENS_REMOVED("TokensRemoved", "Count", List.of(List.of())),
+    /** A login answered 200 (a new login token). No user dimension: one metric per user would be unbounded. */
+    LOGINS("Logins", "Count", List.of(List.of())),
+    /** A login answered 401: wrong credentials, a refused or missing second factor, a blocked user or address. */
+    FAILED_LOGINS("FailedLogins", "Count", List.of(List.of())),
+    /** A request the rate limiter refused (429), in all and by route. */
+    RATE_LIMITED("RateLimited", "Count", List.of(List.of(), List.of(ROUTE))),
     /** Token notice mails SES accepted (one per verified address). */
     NOTIFICATIONS_SENT("NotificationsSent", "Count", List.of(List.of())),
     /** Token notice mails SES refused or did not answer in time; the request still succeeded. */

@@ -27,6 +27,9 @@ public final class RequestLog {
 
     static final int MAX_CLIENT_TEXT = 200;
 
+    /** The route whose 200s are {@link Metric#LOGINS} and 401s {@link Metric#FAILED_LOGINS}. */
+    static final String LOGIN_ROUTE = "login";
+
     private final Consumer<String> sink;
     private final String metricsNamespace;
 
@@ -175,6 +178,14 @@ public final class RequestLog {
                     case REMOVED -> Metric.TOKENS_REMOVED;
                 };
                 values.merge(metric, 1L, Long::sum);
+            }
+            if (LOGIN_ROUTE.equals(route) && status == 200) {
+                values.put(Metric.LOGINS, 1L);
+            } else if (LOGIN_ROUTE.equals(route) && status == 401) {
+                values.put(Metric.FAILED_LOGINS, 1L);
+            }
+            if (status == 429) {
+                values.put(Metric.RATE_LIMITED, 1L);
             }
             if (notificationsSent > 0) {
                 values.put(Metric.NOTIFICATIONS_SENT, (long) notificationsSent);

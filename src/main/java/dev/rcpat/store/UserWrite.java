@@ -18,7 +18,8 @@ public final class UserWrite {
     public sealed interface Op permits AddPersonalAccessToken, ReplacePersonalAccessToken,
             RemovePersonalAccessToken, TouchLastUsed, RememberTwoFactor, StoreEmailCode, SpendEmailCode,
             CountFailedEmailCode, WithdrawEmailCode, SpendTotpStep, SpendBackupCode, CountFailedTotp, LockTotp,
-            AddLoginToken { }
+            ResetFailedPasswords, CountFailedPassword, LockPassword, AddLoginToken, PruneLoginTokens, RemoveLoginToken,
+            CountFailedLogin, BlockLogins, ClearLoginFailures { }
 
     /** Adds a PAT if no PAT of that name exists and the user has fewer than {@code maxTokens}. */
     public record AddPersonalAccessToken(StoredToken token, int maxTokens) implements Op { }
@@ -71,8 +72,44 @@ public final class UserWrite {
     /** Locks TOTP until {@code until} and starts the failure count afresh. */
     public record LockTotp(long until) implements Op { }
 
+    /** Stores a login token under its hash (a token stored again, by the admin tooling, is refreshed). */
+    /**
+     * After a right password digest: clears the count of wrong ones, if the password fallback is
+     * usable (not locked at {@code now}, fewer than {@code maxFailedAttempts} failures counted:
+     * concurrent wrong guesses may have reached the limit since the user was read).
+     */
+    public record ResetFailedPasswords(long now, int maxFailedAttempts) implements Op { }
+
+    /** Counts a wrong password digest (atomic increment), if the password fallback is usable as above. */
+    public record CountFailedPassword(long now, int maxFailedAttempts) implements Op { }
+
+    /** Locks the password fallback until {@code until} and starts the failure count afresh. */
+    public record LockPassword(long until) implements Op { }
+
     /** Adds a login token if no token with that hash exists. */
     public record AddLoginToken(StoredToken token) implements Op { }
+
+    /**
+     * Removes the login tokens with these hashes, if the user still has exactly {@code countBefore}
+     * login tokens: two concurrent logins that pruned from the same view cannot both pass the limit.
+     */
+    public record PruneLoginTokens(List<String> hashes, int countBefore) implements Op {
+        public PruneLoginTokens {
+            hashes = List.copyOf(hashes);
+        }
+    }
+
+    /** Removes the login token with that hash if it still exists (logout). */
+    public record RemoveLoginToken(String hashedToken) implements Op { }
+
+    /** Counts a failed login (atomic increment). */
+    public record CountFailedLogin() implements Op { }
+
+    /** Blocks logins until {@code until} and starts the failure count afresh. */
+    public record BlockLogins(long until) implements Op { }
+
+    /** Forgets failed logins and any block (a successful login). */
+    public record ClearLoginFailures() implements Op { }
 
     private final String userId;
     private final List<Op> ops = new ArrayList<>();

@@ -81,6 +81,16 @@ public final class EmailCheck {
     }
 
     /**
+     * Mails a fresh code to a user with email two-factor on (the "send the code again" of a login
+     * form); does nothing for anyone else.
+     */
+    public void mailFreshCode(User user, long now) throws Refusal, StoreUnavailableException {
+        if (MethodSelection.emailEnabled(user, settings)) {
+            sendFreshCode(user, now, user.emailCode(), challenge(user, List.of()));
+        }
+    }
+
+    /**
      * Reserves a new code in place of {@code previous}, then mails it to every verified address.
      * Returns the challenge to answer: {@code codeGenerated} true when this request sent the
      * mail, false when a concurrent request reserved (and mails) its own code first.

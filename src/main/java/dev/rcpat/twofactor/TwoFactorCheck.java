@@ -1,10 +1,10 @@
 package dev.rcpat.twofactor;
 
-import dev.rcpat.auth.Passwords;
 import dev.rcpat.config.Settings;
 import dev.rcpat.domain.Refusal;
 import dev.rcpat.domain.User;
 import dev.rcpat.store.StoreUnavailableException;
+import dev.rcpat.store.UserStore;
 import dev.rcpat.store.UserWrite;
 
 import java.util.ArrayList;
@@ -24,12 +24,14 @@ public final class TwoFactorCheck {
     private final Remember remember;
     private final TotpCheck totp;
     private final EmailCheck email;
+    private final PasswordCheck password;
 
-    public TwoFactorCheck(Settings settings, TotpCheck totp, EmailCheck email) {
+    public TwoFactorCheck(Settings settings, UserStore store, TotpCheck totp, EmailCheck email) {
         this.settings = settings;
         this.remember = new Remember(settings);
         this.totp = totp;
         this.email = email;
+        this.password = new PasswordCheck(settings, store);
     }
 
     public TwoFactorPass verify(TwoFactorRequest request) throws Refusal, StoreUnavailableException {
@@ -53,20 +55,31 @@ public final class TwoFactorCheck {
         List<UserWrite.Op> ops = new ArrayList<>(switch (method) {
             case TOTP -> totp.verify(user, code, now, Challenge.of(Method.TOTP, selection.availableMethods()));
             case EMAIL -> email.verify(user, code, now, EmailCheck.challenge(user, selection.availableMethods()));
-            case PASSWORD -> verifyPassword(user, code, Challenge.of(Method.PASSWORD, selection.availableMethods()));
+            case PASSWORD -> password.verify(user, code, now, Challenge.of(Method.PASSWORD, selection.availableMethods()));
         });
         remember.afterSuccess(request).ifPresent(ops::add);
         return new TwoFactorPass(method.wireName(), ops);
     }
 
-    private static List<UserWrite.Op> verifyPassword(User user, String code, Challenge challenge) throws Refusal {
-        if (code == null) {
-            throw challenge.required();
+    /**
+     * The second factor of a login (Rocket.Chat's login handler): TOTP if the user has it, else
+     * email; no password fallback, no bypass and no "remember", since no token is used yet. The
+     * refusals are the token endpoints' ones; the login answers them in its own envelope.
+     */
+    public TwoFactorPass verifyAtLogin(User user, String code, long now) throws Refusal, StoreUnavailableException {
+        if (!settings.twoFactorEnabled()) {
+            return TwoFactorPass.withoutCode("disabled");
         }
-        if (!Passwords.matchesDigest(code.strip(), user.passwordBcrypt())) {
-            throw challenge.invalid();
+        List<String> available = MethodSelection.availableMethods(user, settings);
+        if (MethodSelection.totpEnabled(user, settings)) {
+            return new TwoFactorPass(Method.TOTP.wireName(),
+                    totp.verify(user, code, now, Challenge.of(Method.TOTP, available)));
         }
-        return List.of();
+        if (MethodSelection.emailEnabled(user, settings)) {
+            return new TwoFactorPass(Method.EMAIL.wireName(),
+                    email.verify(user, code, now, EmailCheck.challenge(user, available)));
+        }
+        return TwoFactorPass.withoutCode("no-method");
     }
 
     /**
@@ -81,6 +94,9 @@ public final class TwoFactorCheck {
             }
             if (TotpCheck.limitReachedMeanwhile(op, fresh)) {
                 return Optional.of(Challenge.of(Method.TOTP, available).maxAttempts());
+            }
+            if (PasswordCheck.limitReachedMeanwhile(op, fresh)) {
+                return Optional.of(Challenge.of(Method.PASSWORD, available).maxAttempts());
             }
             if (EmailCheck.spentMeanwhile(op, fresh)) {
                 return Optional.of(EmailCheck.challenge(fresh, available).invalid());

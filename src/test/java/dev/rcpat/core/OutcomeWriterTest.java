@@ -1,5 +1,6 @@
 package dev.rcpat.core;
 
+import dev.rcpat.testing.TestSettings;
 import dev.rcpat.auth.Authenticator;
 import dev.rcpat.auth.RandomSource;
 import dev.rcpat.config.Settings;
@@ -36,11 +37,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class OutcomeWriterTest {
 
     static final long NOW = 1_800_000_000_000L;
-    static final Settings SETTINGS = Settings.from(Map.of(Settings.USERS_TABLE, "u", Settings.PERMISSIONS_TABLE, "p"));
+    static final Settings SETTINGS = TestSettings.defaults();
 
     final InMemoryUserStore store = new InMemoryUserStore();
     final List<String> logLines = new ArrayList<>();
-    final TwoFactorCheck twoFactor = new TwoFactorCheck(SETTINGS, new TotpCheck(SETTINGS, store, new TotpCodes()),
+    final TwoFactorCheck twoFactor = new TwoFactorCheck(SETTINGS, store, new TotpCheck(SETTINGS, store, new TotpCodes()),
             new EmailCheck(SETTINGS, store, (to, u, c) -> { }, new EmailCodes(new RandomSource(new SecureRandom()))));
     /** Each notice asked for: the addresses, the notice, and how many writes the store held at that moment. */
     record Asked(List<String> to, TokenNotice notice, int writesBefore) { }

@@ -33,6 +33,21 @@ class ResponsesTest {
                 Responses.refused(Refusal.rejected("not-authorized", "Not Authorized", Map.of("method", "m"))));
         assertAnswer(400, "{\"success\":false,\"error\":\"bad [invalid-params]\",\"errorType\":\"invalid-params\"}",
                 Responses.refused(Refusal.invalidParams("bad")));
+        assertAnswer(429, "{\"success\":false,\"error\":\"Error, too many requests. Please slow down. You must wait 42"
+                + " seconds before trying this endpoint again. [error-too-many-requests]\"}",
+                Responses.refused(Refusal.tooManyRequests(42)));
+    }
+
+    @Test
+    void theRateLimitsHeadersAreAddedToTheJsonOnes() {
+        Responses.Answer answer = Responses.refused(Refusal.tooManyRequests(3))
+                .withHeaders(Map.of("X-RateLimit-Limit", "10", "Retry-After", "3"));
+        assertEquals(Map.of("Content-Type", "application/json", "Cache-Control", "no-store", "Pragma", "no-cache",
+                "X-Content-Type-Options", "nosniff", "X-RateLimit-Limit", "10", "Retry-After", "3"),
+                answer.toEvent().getHeaders());
+        assertEquals(429, answer.status());
+        Responses.Answer plain = Responses.notFound();
+        assertEquals(plain, plain.withHeaders(Map.of()));
     }
 
     @Test

@@ -10,9 +10,11 @@ import dev.samstevens.totp.code.HashingAlgorithm;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -21,6 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -34,17 +37,39 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Black-box test of {@code bin/local}: starts the stack through {@link LocalCli}, creates users
- * with its commands, and calls the local API over HTTP as a client would.
+ * with its commands, and calls the local API over HTTP as a client would. The stack runs with the
+ * default settings, so the rate limiter counts every client address: each test calls from a
+ * loopback address of its own (127.0.1.1, 127.0.1.2, ...), as separate clients would.
  */
 @ExtendWith(LogSecretScan.class)
 class BinLocalIT {
 
     static final String NO_STACK = "bin/local: no local stack is running (start one with: bin/local serve)\n";
+    private static final AtomicInteger CLIENTS = new AtomicInteger();
 
     final RunningLocal local = RunningLocal.get();
-    final HttpClient http = HttpClient.newHttpClient();
+    final InetAddress client = nextClientAddress();
+    final HttpClient http = clientAt(client);
 
-    record Reply(int status, String contentType, JsonNode body, String raw) { }
+    /** 127.0.1.1, 127.0.1.2, ...: on Linux all of 127.0.0.0/8 is the loopback interface. */
+    static InetAddress nextClientAddress() {
+        int n = CLIENTS.getAndIncrement();
+        try {
+            return InetAddress.getByAddress(new byte[] {127, 0, (byte) (1 + n / 250), (byte) (1 + n % 250)});
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static HttpClient clientAt(InetAddress address) {
+        return HttpClient.newBuilder().localAddress(address).version(HttpClient.Version.HTTP_1_1).build();
+    }
+
+    record Reply(int status, String contentType, JsonNode body, String raw, HttpHeaders headers) {
+        String header(String name) {
+            return headers.firstValue(name).orElse(null);
+        }
+    }
 
     Reply post(String path, Map<String, String> headers, String body) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(local.stack.apiUrl() + path))
@@ -54,13 +79,17 @@ class BinLocalIT {
     }
 
     Reply send(HttpRequest request) throws Exception {
-        HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
+        return send(http, request);
+    }
+
+    static Reply send(HttpClient from, HttpRequest request) throws Exception {
+        HttpResponse<String> r = from.send(request, HttpResponse.BodyHandlers.ofString());
         JsonNode body = json(r.body());
         if (body.hasNonNull("token")) {
             LogCapture.secret(body.get("token").asText());
             LogCapture.secret(Secrets.hashToken(body.get("token").asText()));
         }
-        return new Reply(r.statusCode(), r.headers().firstValue("Content-Type").orElse(null), body, r.body());
+        return new Reply(r.statusCode(), r.headers().firstValue("Content-Type").orElse(null), body, r.body(), r.headers());
     }
 
     static Map<String, String> auth(String userId, String token, String... more) {
@@ -179,11 +208,13 @@ class BinLocalIT {
     }
 
     @Test
-    void unknownPathsAre404Json() throws Exception {
+    void unknownPathsAre404JsonAsApiGatewayAnswersThem() throws Exception {
         Reply r = send(HttpRequest.newBuilder(URI.create(local.stack.apiUrl() + "/api/v1/users.nothing")).GET().build());
-        assertReply(404, "{\"success\":false,\"error\":\"Not found: GET /api/v1/users.nothing\"}", r);
+        assertReply(404, "{\"success\":false,\"error\":\"Resource not found\"}", r);
         r = send(HttpRequest.newBuilder(URI.create(local.stack.apiUrl() + GENERATE)).GET().build());
-        assertReply(404, "{\"success\":false,\"error\":\"Not found: GET " + GENERATE + "\"}", r);
+        assertReply(404, "{\"success\":false,\"error\":\"Resource not found\"}", r);
+        assertEquals(List.of("no-store", "no-cache", "nosniff"), List.of(r.header("Cache-Control"), r.header("Pragma"),
+                r.header("X-Content-Type-Options")));
     }
 
     @Test
@@ -314,11 +345,150 @@ class BinLocalIT {
         assertTokenReply(post(GENERATE, headers, "{\"tokenName\":\"p\"}"));
     }
 
+    // ---- the rate limiter over HTTP (default settings: 10 requests per address and route a minute) ----
+
+    static final String LIST = "/api/v1/users.getPersonalAccessTokens";
+
+    /** A new user with the given role (and a password), logged in: {userId, loginToken}. */
+    String[] user(String prefix, String role) {
+        String username = unique(prefix);
+        RunningLocal.Result created = local.run("users", "create", "--username", username, "--password",
+                LogCapture.secret(prefix + "-password-" + username), "--role", role);
+        assertEquals(0, created.code(), created.err());
+        return loginToken(username);
+    }
+
+    Reply list(HttpClient from, String[] login) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(local.stack.apiUrl() + LIST)).GET();
+        auth(login[0], login[1]).forEach(b::header);
+        return send(from, b.build());
+    }
+
+    static String tooManyRequests(long seconds) {
+        return "{\"success\":false,\"error\":\"Error, too many requests. Please slow down. You must wait " + seconds
+                + " seconds before trying this endpoint again. [error-too-many-requests]\"}";
+    }
+
+    static final List<String> LIMIT_HEADERS = List.of("X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset",
+            "Retry-After");
+
+    static void assertNoLimitHeaders(Reply r) {
+        for (String h : LIMIT_HEADERS) {
+            assertEquals(null, r.header(h), h + " on " + r.raw());
+        }
+    }
+
+    @Test
+    void tenCallsPassPerAddressAndRouteTheEleventhIs429UntilTheWindowEnds() throws Exception {
+        String[] alice = user("rl", "user");
+        long reset = 0;
+        // Ten calls in one window (if a window ends during them, once more from a fresh address).
+        HttpClient from = http;
+        for (int attempt = 0; attempt < 2; attempt++) {
+            List<Reply> replies = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                replies.add(list(from, alice));
+            }
+            reset = Long.parseLong(replies.get(0).header("X-RateLimit-Reset"));
+            long first = reset;
+            if (replies.stream().allMatch(r -> Long.parseLong(r.header("X-RateLimit-Reset")) == first)) {
+                for (int i = 0; i < 10; i++) {
+                    Reply r = replies.get(i);
+                    assertReply(200, "{\"tokens\":[],\"success\":true}", r);
+                    assertEquals("10", r.header("X-RateLimit-Limit"));
+                    assertEquals(String.valueOf(9 - i), r.header("X-RateLimit-Remaining"));
+                    assertEquals(null, r.header("Retry-After"));
+                }
+                break;
+            }
+            assertEquals(0, attempt, "a window ended twice in ten calls");
+            from = clientAt(nextClientAddress());
+        }
+        long before = System.currentTimeMillis();
+        Reply refused = list(from, alice);
+        long after = System.currentTimeMillis();
+        assertReply(429, tooManyRequests(Long.parseLong(refused.header("Retry-After"))), refused);
+        assertEquals(tooManyRequests(Long.parseLong(refused.header("Retry-After"))), refused.raw());
+        assertEquals(List.of("10", "0", String.valueOf(reset)),
+                List.of(refused.header("X-RateLimit-Limit"), refused.header("X-RateLimit-Remaining"),
+                        refused.header("X-RateLimit-Reset")));
+        long wait = Long.parseLong(refused.header("Retry-After"));
+        assertTrue(reset > after && wait >= Math.ceilDiv(reset - after, 1000) && wait <= Math.ceilDiv(reset - before, 1000),
+                "Reset " + reset + " in the future, Retry-After " + wait + " its ceiling in seconds");
+
+        // The same client on another route is still allowed (here: challenged for its second factor).
+        Reply otherRoute = send(from, HttpRequest.newBuilder(URI.create(local.stack.apiUrl() + GENERATE))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"tokenName\":\"x\"}"))
+                .headers(auth(alice[0], alice[1]).entrySet().stream().flatMap(e -> java.util.stream.Stream.of(e.getKey(), e.getValue()))
+                        .toArray(String[]::new)).build());
+        assertEquals(400, otherRoute.status(), otherRoute.raw());
+        assertEquals("totp-required", otherRoute.body().get("errorType").asText());
+        assertEquals("9", otherRoute.header("X-RateLimit-Remaining"));
+        // Another address on the same route is too: a client bound to 127.0.0.2.
+        Reply otherAddress = list(clientAt(InetAddress.getByAddress(new byte[] {127, 0, 0, 2})), alice);
+        assertEquals(200, otherAddress.status(), otherAddress.raw());
+        assertEquals("9", otherAddress.header("X-RateLimit-Remaining"));
+        // An admin (who holds api-bypass-rate-limit) is never limited, and gets no headers.
+        String[] admin = user("rl-admin", "admin");
+        for (int i = 0; i < 12; i++) {
+            Reply r = list(from, admin);
+            assertEquals(200, r.status(), r.raw());
+            assertNoLimitHeaders(r);
+        }
+        // Once the window has ended, calls pass again.
+        Thread.sleep(Math.max(0, reset - System.currentTimeMillis()) + 50);
+        Reply again = list(from, alice);
+        assertEquals(200, again.status(), again.raw());
+        assertEquals("9", again.header("X-RateLimit-Remaining"));
+        assertEquals(String.valueOf(reset + 60_000), again.header("X-RateLimit-Reset"));
+    }
+
+    @Test
+    void thirtyConcurrentCallsFromOneAddressLetExactlyTenThrough() throws Exception {
+        String[] bob = user("rl-burst", "user");
+        // All thirty in one window: windows are whole minutes since the epoch.
+        long intoMinute = Math.floorMod(System.currentTimeMillis(), 60_000L);
+        if (intoMinute > 50_000) {
+            Thread.sleep(60_000 - intoMinute + 100);
+        }
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(local.stack.apiUrl() + LIST)).GET();
+        auth(bob[0], bob[1]).forEach(b::header);
+        HttpRequest request = b.build();
+        List<java.util.concurrent.CompletableFuture<HttpResponse<String>>> calls = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            calls.add(http.sendAsync(request, HttpResponse.BodyHandlers.ofString()));
+        }
+        List<Integer> statuses = new ArrayList<>();
+        for (var call : calls) {
+            statuses.add(call.get().statusCode());
+        }
+        assertEquals(10, statuses.stream().filter(st -> st == 200).count(), statuses.toString());
+        assertEquals(20, statuses.stream().filter(st -> st == 429).count(), statuses.toString());
+    }
+
+    @Test
+    void withTheLimiterOffThereAreNoHeadersAndNo429() throws Exception {
+        java.io.PrintStream quiet = new java.io.PrintStream(java.io.OutputStream.nullOutputStream());
+        Path state = RunningLocal.PROJECT.resolve("target/local-it/limiter-off.json");
+        LocalCli cli = new LocalCli(RunningLocal.PROJECT, new StateFile(state), Map.of("API_ENABLE_RATE_LIMITER", "false"),
+                quiet, quiet, LogCapture::record);
+        try (DevStack off = cli.serve(List.of("--port", "0", "--dynamodb-port", "0", "--ses-port", "0"))) {
+            for (int i = 0; i < 15; i++) {
+                HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(off.apiUrl() + LIST)).GET();
+                auth(Demo.USER_ID, Demo.LOGIN_TOKEN).forEach(b::header);
+                Reply r = send(b.build());
+                assertEquals(200, r.status(), r.raw());
+                assertNoLimitHeaders(r);
+            }
+        }
+    }
+
     // ---- admin commands against AWS (DynamoDB reached through the SDK's standard settings) ----
 
     @Test
     void adminCommandsRunAgainstAwsTablesWithTheDefaultCredentialChain() {
-        String[] aws = {"--aws", "--region", "us-east-1", "--users-table", "rcpat-users", "--permissions-table", "rcpat-permissions"};
+        String[] aws = {"--aws", "--region", "us-east-1", "--users-table", "rcpat-users", "--permissions-table",
+                "rcpat-permissions", "--lookups-table", "rcpat-lookups"};
         // What an operator's environment provides: credentials, and here an endpoint (the emulator, not AWS).
         Map<String, String> props = Map.of("aws.accessKeyId", "operator", "aws.secretAccessKey", "operator-secret",
                 "aws.endpointUrl", local.stack.state().dynamodbEndpoint());
@@ -349,7 +519,8 @@ class BinLocalIT {
         }
         RunningLocal.Result noTables = local.run("users", "login-token", "--username", "x", "--aws", "--region", "us-east-1");
         assertEquals(2, noTables.code());
-        assertEquals("bin/local: --aws needs --stack-name S, or --users-table T and --permissions-table P\n", noTables.err());
+        assertEquals("bin/local: --aws needs --stack-name S, or --users-table T, --permissions-table P and --lookups-table L\n",
+                noTables.err());
         RunningLocal.Result notWithoutAws = local.run("users", "login-token", "--username", "x", "--users-table", "t");
         assertEquals(2, notWithoutAws.code());
         assertEquals("bin/local: --users-table only applies with --aws\n", notWithoutAws.err());

@@ -126,6 +126,7 @@ class EventsIT {
         Map<String, String> needed = Map.of(
                 "USERS_TABLE", TemplateTables.localName(DevStack.TABLE_PREFIX, "UsersTable"),
                 "PERMISSIONS_TABLE", TemplateTables.localName(DevStack.TABLE_PREFIX, "PermissionsTable"),
+                "RATE_LIMIT_TABLE", TemplateTables.localName(DevStack.TABLE_PREFIX, "RateLimitTable"),
                 "DYNAMODB_ENDPOINT", "http://host.docker.internal:" + DevStack.DEFAULT_DYNAMODB_PORT,
                 "SES_ENDPOINT", "http://host.docker.internal:" + DevStack.DEFAULT_SES_PORT,
                 "SENDER_ADDRESS", DevStack.LOCAL_SENDER);

@@ -257,14 +257,14 @@ class ProxyServerTest {
     @Test
     void bodyOver10MiBIs413() throws Exception {
         assertRefused("POST " + ECHO + " HTTP/1.1\r\nHost: a\r\nContent-Length: " + (ProxyServer.MAX_BODY_BYTES + 1)
-                + "\r\n\r\n", "HTTP/1.1 413 Content Too Large", "{\"message\":\"Request Too Long\"}");
+                + "\r\n\r\n", "HTTP/1.1 413 Content Too Large", "{\"success\":false,\"error\":\"Request Too Long\"}");
         assertRefused("POST " + ECHO + " HTTP/1.1\r\nHost: a\r\nContent-Length: 99999999999999999999999\r\n\r\n",
-                "HTTP/1.1 413 Content Too Large", "{\"message\":\"Request Too Long\"}");
+                "HTTP/1.1 413 Content Too Large", "{\"success\":false,\"error\":\"Request Too Long\"}");
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url(ECHO)))
                 .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[ProxyServer.MAX_BODY_BYTES + 1])).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(413, r.statusCode());
-        assertEquals("{\"message\":\"Request Too Long\"}", r.body());
+        assertEquals("{\"success\":false,\"error\":\"Request Too Long\"}", r.body());
         assertEquals(List.of(), List.copyOf(RECEIVED));
     }
 
@@ -323,21 +323,30 @@ class ProxyServerTest {
 
     // ---- dispatch ----------------------------------------------------------------------------
 
+    /** API Gateway's own answers carry the functions' JSON headers (template.yaml's GatewayResponses). */
+    static void assertGatewayHeaders(HttpResponse<String> r) {
+        assertEquals("application/json", r.headers().firstValue("Content-Type").orElse(null));
+        assertEquals("no-store", r.headers().firstValue("Cache-Control").orElse(null));
+        assertEquals("no-cache", r.headers().firstValue("Pragma").orElse(null));
+        assertEquals("nosniff", r.headers().firstValue("X-Content-Type-Options").orElse(null));
+    }
+
     @Test
     void methodsAreCaseSensitiveAndUnknownRoutesAre404Json() throws Exception {
+        String notFound = "{\"success\":false,\"error\":\"Resource not found\"}";
         try (Socket s = connect()) {
             send(s, "post " + ECHO + " HTTP/1.1\r\nHost: a\r\nContent-Length: 2\r\n\r\nhi");
-            assertJson("HTTP/1.1 404 Not Found", "{\"success\":false,\"error\":\"Not found: post " + ECHO + "\"}", read(s));
+            assertJson("HTTP/1.1 404 Not Found", notFound, read(s));
             send(s, "GET " + ECHO + " HTTP/1.1\r\nHost: a\r\n\r\n");
-            assertJson("HTTP/1.1 404 Not Found", "{\"success\":false,\"error\":\"Not found: GET " + ECHO + "\"}", read(s));
+            assertJson("HTTP/1.1 404 Not Found", notFound, read(s));
             send(s, "GET /a%22b%5Cc HTTP/1.1\r\nHost: a\r\n\r\n");
-            assertJson("HTTP/1.1 404 Not Found", "{\"success\":false,\"error\":\"Not found: GET /a\\\"b\\\\c\"}", read(s));
+            assertJson("HTTP/1.1 404 Not Found", notFound, read(s));
         }
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url("/api/v1/users.nothing"))).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(404, r.statusCode());
-        assertEquals("application/json", r.headers().firstValue("Content-Type").orElse(null));
-        assertEquals("{\"success\":false,\"error\":\"Not found: GET /api/v1/users.nothing\"}", r.body());
+        assertGatewayHeaders(r);
+        assertEquals(notFound, r.body());
         assertEquals(List.of(), List.copyOf(RECEIVED));
     }
 
@@ -422,8 +431,9 @@ class ProxyServerTest {
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url(CRASH))).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(502, r.statusCode());
-        assertEquals("application/json", r.headers().firstValue("Content-Type").orElse(null));
-        assertEquals("{\"message\":\"Internal server error\"}", r.body());
+        assertGatewayHeaders(r);
+        assertEquals("{\"success\":false,\"error\":\"The service could not complete the request, try again later"
+                + " [error-service-unavailable]\",\"errorType\":\"error-service-unavailable\"}", r.body());
         assertEquals(List.of("bin/local: CrashFunction failed: java.lang.IllegalStateException: the handler broke"), errors);
     }
 
@@ -437,7 +447,7 @@ class ProxyServerTest {
             for (String h = line(in); !h.isEmpty(); h = line(in)) {
                 headers += h + "\n";
             }
-            int length = "{\"success\":false,\"error\":\"Not found: HEAD /nothing\"}".length();
+            int length = ProxyServer.RESOURCE_NOT_FOUND.length();
             assertTrue(headers.contains("Content-Length: " + length + "\n"), headers);
             send(s, "GET /nothing HTTP/1.1\r\nHost: a\r\n\r\n");
             assertEquals("HTTP/1.1 404 Not Found", read(s).statusLine(), "no body was sent for HEAD");

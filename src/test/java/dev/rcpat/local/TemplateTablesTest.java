@@ -31,6 +31,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import software.amazon.awssdk.services.dynamodb.model.TimeToLiveSpecification;
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -204,16 +206,26 @@ class TemplateTablesTest {
     }
 
     @Test
-    void theProjectsTablesAreOnDemandKeyedByIdWithoutIndexesOrTtl() throws IOException {
+    void theProjectsTablesAreOnDemandKeyedByIdWithoutIndexesAndOnlyLookupsAndCountersExpire() throws IOException {
         TemplateTables tables = TemplateTables.read(Path.of(System.getProperty("user.dir"), "template.yaml"), "unit");
         tables.createAll(dynamo(TemplateTablesTest::active, TemplateTablesTest::ok));
-        List<CreateTableRequest> expected = new ArrayList<>();
-        for (String name : List.of("unit-users", "unit-permissions")) {
+        Map<String, String> ttl = Map.of("unit-lookups", "expiresAt", "unit-ratelimit", "ttl");
+        List<Object> expected = new ArrayList<>();
+        for (String name : List.of("unit-users", "unit-lookups", "unit-permissions", "unit-ratelimit")) {
             expected.add(CreateTableRequest.builder().tableName(name).billingMode(BillingMode.PAY_PER_REQUEST)
                     .attributeDefinitions(attribute("_id", ScalarAttributeType.S))
                     .keySchema(key("_id", KeyType.HASH)).build());
+            if (ttl.containsKey(name)) {
+                expected.add(UpdateTimeToLiveRequest.builder().tableName(name).timeToLiveSpecification(
+                        TimeToLiveSpecification.builder().enabled(true).attributeName(ttl.get(name)).build()).build());
+            }
         }
         assertEquals(expected, sent);
         assertEquals(Optional.empty(), tables.ttlAttribute("UsersTable"));
+        assertEquals(Optional.empty(), tables.ttlAttribute("PermissionsTable"));
+        assertEquals(Optional.of("expiresAt"), tables.ttlAttribute("LookupsTable"));
+        assertEquals(Optional.of("ttl"), tables.ttlAttribute("RateLimitTable"));
+        assertEquals(Map.of("USERS_TABLE", "unit-users", "PERMISSIONS_TABLE", "unit-permissions",
+                "LOOKUPS_TABLE", "unit-lookups", "RATE_LIMIT_TABLE", "unit-ratelimit"), tables.tableVariables());
     }
 }

@@ -71,6 +71,24 @@ class RequestLogTest {
     }
 
     @Test
+    void loginsFailedLoginsAndRateLimitedRequestsAreCounted() {
+        RequestLog.Request login = new RequestLog.Request(AT, "POST", "203.0.113.9", "req-1").route("login");
+        assertTrue(points(written(login.answered(200, 5))).contains("Logins{}=1"));
+        String failed = written(new RequestLog.Request(AT, "POST", "203.0.113.9", "req-2").route("login")
+                .errorType("Unauthorized").answered(401, 5));
+        assertTrue(points(failed).contains("FailedLogins{}=1"), failed);
+        assertFalse(points(failed).stream().anyMatch(p -> p.startsWith("Logins")), failed);
+        String limited = written(new RequestLog.Request(AT, "POST", "203.0.113.9", "req-3").route("login")
+                .errorType("error-too-many-requests").answered(429, 1));
+        assertTrue(points(limited).containsAll(Set.of("RateLimited{}=1", "RateLimited{route=login}=1")), limited);
+        assertFalse(points(limited).stream().anyMatch(p -> p.contains("Login")), "a refused login is no failed login");
+        String generate = written(request().answered(429, 1));
+        assertTrue(points(generate).contains("RateLimited{route=" + GENERATE + "}=1"), generate);
+        String other401 = written(request().errorType("unauthorized").answered(401, 1));
+        assertFalse(points(other401).stream().anyMatch(p -> p.contains("Login") || p.startsWith("RateLimited")), other401);
+    }
+
+    @Test
     void twoFactorAnswersAreCountedByMethod() {
         for (String[] c : new String[][] {{"totp-required", "TwoFactorChallenges"}, {"totp-invalid", "TwoFactorFailures"},
                 {"totp-max-attempts", "TwoFactorLockouts"}}) {
@@ -141,7 +159,10 @@ class RequestLogTest {
                 request().errorType("totp-required").twoFactorMethod("totp").answered(400, 1),
                 request().errorType("totp-invalid").twoFactorMethod("password").answered(400, 1),
                 request().errorType("totp-max-attempts").twoFactorMethod("email").answered(400, 1),
-                request().errorType("error-service-unavailable").unavailable(Dependency.SES, "X").answered(503, 1));
+                request().errorType("error-service-unavailable").unavailable(Dependency.SES, "X").answered(503, 1),
+                new RequestLog.Request(AT, "POST", "203.0.113.9", "req-1").route("login").answered(200, 1),
+                new RequestLog.Request(AT, "POST", "203.0.113.9", "req-1").route("login").answered(401, 1),
+                request().errorType("error-too-many-requests").answered(429, 1));
         Map<String, Set<Set<String>>> emitted = new java.util.TreeMap<>();
         for (RequestLog.Request r : requests) {
             for (EmfDocument.DataPoint p : EmfDocument.dataPoints(written(r))) {

@@ -17,14 +17,15 @@ import java.util.function.Supplier;
  * into every client the test JVM builds (a global interceptor listed in
  * {@code software/amazon/awssdk/global/handlers/execution.interceptors} on the test class path),
  * so the clients the production code builds for itself are observed without changing it. It
- * records only inside {@link #recording} on the calling thread; otherwise it does nothing.
+ * records only inside {@link #recording}, on the calling thread and the threads it starts meanwhile
+ * (the rate-limit counter's, which runs beside the read); otherwise it does nothing.
  */
 public final class AwsCallRecorder implements ExecutionInterceptor {
 
     /** One call: the SDK's service and operation names, and the table name / sender it named. */
     public record Recorded(String service, String operation, String resource) { }
 
-    private static final ThreadLocal<Set<Recorded>> TARGET = new ThreadLocal<>();
+    private static final InheritableThreadLocal<Set<Recorded>> TARGET = new InheritableThreadLocal<>();
 
     public static <T> T recording(Set<Recorded> into, Supplier<T> body) {
         Set<Recorded> previous = TARGET.get();

@@ -34,8 +34,22 @@ final class SamTemplate {
     static final String SCHEMAS = "/aws-sam/";
     private static final Map<String, JsonNode> SCHEMA_FILES = new ConcurrentHashMap<>();
 
-    record Function(String logicalId, String handlerClass, String handlerMethod, String httpMethod, String path,
-                    Map<String, Object> environment, Map<String, Object> properties) { }
+    /** A function: its handler, its API events (method and path), environment with Globals applied, properties. */
+    record Function(String logicalId, String handlerClass, String handlerMethod, List<ApiEvent> events,
+                    Map<String, Object> environment, Map<String, Object> properties) {
+
+        /** The method of its first API event (most functions have one). */
+        String httpMethod() {
+            return events.get(0).method();
+        }
+
+        String path() {
+            return events.get(0).path();
+        }
+    }
+
+    /** An {@code Api} event: what API Gateway routes to the function. */
+    record ApiEvent(String method, String path) { }
 
     /** One allowed action on one resource. */
     record Grant(String action, String resource) { }
@@ -94,15 +108,22 @@ final class SamTemplate {
             }
             String[] handler = declared.split("::", 2);
             Map<String, Object> events = (Map<String, Object>) props.getOrDefault("Events", Map.of());
-            if (events.size() != 1) {
-                throw new AssertionError(id + ": one API event per function expected, found " + events.keySet());
+            List<ApiEvent> apiEvents = new ArrayList<>();
+            for (Object e : events.values()) {
+                Map<String, Object> event = (Map<String, Object>) e;
+                if (!"Api".equals(event.get("Type"))) {
+                    throw new AssertionError(id + ": only Api events are expected, found " + event.get("Type"));
+                }
+                Map<String, Object> eventProps = (Map<String, Object>) event.get("Properties");
+                apiEvents.add(new ApiEvent(((String) eventProps.get("Method")).toUpperCase(), (String) eventProps.get("Path")));
             }
-            Map<String, Object> event = (Map<String, Object>) events.values().iterator().next();
-            Map<String, Object> eventProps = (Map<String, Object>) event.get("Properties");
+            if (apiEvents.isEmpty()) {
+                throw new AssertionError(id + ": no API event");
+            }
             Map<String, Object> env = new LinkedHashMap<>(variables(globalFunction()));
             env.putAll(variables(props));
             out.add(new Function(id, handler[0], handler.length > 1 ? handler[1] : "handleRequest",
-                    ((String) eventProps.get("Method")).toUpperCase(), (String) eventProps.get("Path"), env, props));
+                    List.copyOf(apiEvents), env, props));
         });
         return out;
     }

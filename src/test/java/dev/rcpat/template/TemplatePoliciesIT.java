@@ -31,6 +31,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -53,7 +54,8 @@ class TemplatePoliciesIT {
 
     final TestStack stack = TestStack.get();
     final SamTemplate template = SamTemplate.load();
-    final CompositionRoot services = stack.services();
+    /** As deployed: the rate limiter on, so its calls are recorded too. */
+    final CompositionRoot services = stack.services(TestStack.RATE_LIMITER_ON, Clock.systemUTC());
     /** For setting users up (tokens to regenerate or remove) without a second factor in the way. */
     final SamTemplate.Function generate = template.functions().stream()
             .filter(f -> f.path().equals("/api/v1/users.generatePersonalAccessToken")).findFirst().orElseThrow();
@@ -77,8 +79,7 @@ class TemplatePoliciesIT {
     @Test
     void tablesInTheTestStackHaveTheTemplatesKeySchemas() {
         template.cfn().resourcesOfType("AWS::DynamoDB::Table").forEach((id, props) -> {
-            String name = id.equals("UsersTable") ? stack.usersTable() : id.equals("PermissionsTable") ? stack.permissionsTable() : null;
-            assertTrue(name != null, "a table the local stack does not create: " + id);
+            String name = stack.tables().tableName(id);
             TableDescription created = stack.dynamo().describeTable(b -> b.tableName(name)).table();
             assertEquals(props.get("KeySchema"), created.keySchema().stream()
                     .map(k -> Map.of("AttributeName", k.attributeName(), "KeyType", k.keyTypeAsString())).toList(), id);
@@ -95,6 +96,7 @@ class TemplatePoliciesIT {
 
     private void check(SamTemplate.Function f) {
         Handler handler = handler(f, services);
+        String client = Api.uniqueSourceIp(); // this function's requests alone in their rate-limit windows
         Set<AwsCallRecorder.Recorded> recorded = ConcurrentHashMap.newKeySet();
         List<Integer> statuses = new ArrayList<>();
         Function<APIGatewayProxyRequestEvent, Api.Response> call = event -> {
@@ -103,33 +105,14 @@ class TemplatePoliciesIT {
             return r;
         };
 
-        // No credentials; no permission.
-        call.apply(event(f, Map.of("Content-Type", "application/json"), "{\"tokenName\":\"existing\"}"));
-        Account guest = account(UserAdmin.NewUser.named("guest-" + UserAdmin.newUserId()).roles("guest"));
-        call.apply(event(f, guest.login(), "{\"tokenName\":\"existing\"}"));
-
-        // A user with no second factor: by personal access token, then by login token, a new and
-        // an existing name, and a malformed body.
-        Account plain = account(UserAdmin.NewUser.named("plain-" + UserAdmin.newUserId())
-                .email("plain-" + UserAdmin.newUserId().toLowerCase() + "@rcpat.test", true));
-        call.apply(event(f, Api.auth(plain.userId(), plain.pat()), "{\"tokenName\":\"new-name\",\"bypassTwoFactor\":true}"));
-        call.apply(event(f, plain.login(), "{\"tokenName\":\"existing\",\"bypassTwoFactor\":true}"));
-        call.apply(event(f, plain.login(), "{\"tokenName\":"));
-
-        // Each second factor, without a code and with a wrong one.
-        Account email = account(UserAdmin.NewUser.named("email-" + UserAdmin.newUserId())
-                .email("email-2fa@rcpat.test", true).withEmail2fa());
-        int emailChallenge = call.apply(event(f, email.login(), "{\"tokenName\":\"existing\"}")).status();
-        call.apply(event(f, withCode(email.login(), "email", "000000"), "{\"tokenName\":\"existing\"}"));
-        Account totp = account(UserAdmin.NewUser.named("totp-" + UserAdmin.newUserId()).withTotp());
-        call.apply(event(f, totp.login(), "{\"tokenName\":\"existing\"}"));
-        call.apply(event(f, withCode(totp.login(), "totp", "000000"), "{\"tokenName\":\"existing\"}"));
-        String password = LogCapture.secret("pw-" + UserAdmin.newUserId());
-        Account withPassword = account(UserAdmin.NewUser.named("password-" + UserAdmin.newUserId()).password(password));
-        call.apply(event(f, withCode(withPassword.login(), "password", LogCapture.secret(Secrets.sha256Hex(password))),
-                "{\"tokenName\":\"existing\"}"));
+        boolean mails = switch (f.path()) {
+            case "/api/v1/login" -> logins(f, call, client);
+            case "/api/v1/users.2fa.sendEmailCode" -> emailCodeRequests(f, call, client);
+            default -> tokenRequests(f, call, client);
+        };
 
         assertTrue(statuses.contains(200), f.logicalId() + " never succeeded, so the recording proves little: " + statuses);
+        assertFalse(statuses.contains(429), f.logicalId() + " was rate-limited, so some cases were not run: " + statuses);
 
         Set<SamTemplate.Grant> called = new TreeSet<>(GRANT_ORDER);
         for (AwsCallRecorder.Recorded r : recorded) {
@@ -142,7 +125,7 @@ class TemplatePoliciesIT {
         Set<SamTemplate.Grant> grantedWithoutSes = without("ses:", granted);
         assertEquals(grantedWithoutSes, calledWithoutSes, f.logicalId() + ": grants (expected) vs calls the code made (actual)");
 
-        boolean challenges = emailChallenge != 200;
+        boolean challenges = mails;
         Set<String> sesGranted = only("ses:", granted).stream().map(SamTemplate.Grant::action).collect(Collectors.toSet());
         Set<String> sesCalled = only("ses:", called).stream().map(SamTemplate.Grant::action).collect(Collectors.toSet());
         assertEquals(sesGranted, sesCalled, f.logicalId() + ": ses grants (expected) vs ses calls the code made (actual)");
@@ -165,10 +148,8 @@ class TemplatePoliciesIT {
         String prefix = IAM_PREFIX.get(r.service().toLowerCase(java.util.Locale.ROOT));
         assertTrue(prefix != null, "a call to a service this test does not map to IAM yet: " + r);
         String resource;
-        if (r.resource().equals(stack.usersTable())) {
-            resource = "table/UsersTable";
-        } else if (r.resource().equals(stack.permissionsTable())) {
-            resource = "table/PermissionsTable";
+        if (stack.tables().logicalIdOf(r.resource()).isPresent()) {
+            resource = "table/" + stack.tables().logicalIdOf(r.resource()).get();
         } else if (prefix.equals("ses") && r.resource().equals(services.settings().senderAddress())) {
             resource = "ses-identity/SenderAddress";
         } else {
@@ -189,7 +170,71 @@ class TemplatePoliciesIT {
         return out;
     }
 
-    /** A user with a login token and a personal access token named "existing". */
+    /** Requests with credentials, as every function but login and sendEmailCode takes them; whether any mailed a code. */
+    private boolean tokenRequests(SamTemplate.Function f, Function<APIGatewayProxyRequestEvent, Api.Response> call,
+                                  String client) {
+        // No credentials; no permission.
+        call.apply(event(f, client, Map.of("Content-Type", "application/json"), "{\"tokenName\":\"existing\"}"));
+        Account guest = account(UserAdmin.NewUser.named("guest-" + UserAdmin.newUserId()).roles("guest"));
+        call.apply(event(f, client, guest.login(), "{\"tokenName\":\"existing\"}"));
+        // A user the rate limiter does not limit: its count is taken back.
+        Account admin = account(UserAdmin.NewUser.named("admin-" + UserAdmin.newUserId()).roles("admin"));
+        call.apply(event(f, client, admin.login(), "{\"tokenName\":\"other\",\"bypassTwoFactor\":true}"));
+
+        // A user with no second factor: by personal access token, then by login token, a new and
+        // an existing name, and a malformed body.
+        // Its verified address gets a notice of each token change (logging out with the token removes it).
+        Account plain = account(UserAdmin.NewUser.named("plain-" + UserAdmin.newUserId())
+                .email("plain-" + UserAdmin.newUserId().toLowerCase() + "@rcpat.test", true));
+        call.apply(event(f, client, Api.auth(plain.userId(), plain.pat()), "{\"tokenName\":\"new-name\",\"bypassTwoFactor\":true}"));
+        call.apply(event(f, client, plain.login(), "{\"tokenName\":\"existing\",\"bypassTwoFactor\":true}"));
+        call.apply(event(f, client, plain.login(), "{\"tokenName\":"));
+
+        // Each second factor, without a code and with a wrong one.
+        Account email = account(UserAdmin.NewUser.named("email-" + UserAdmin.newUserId())
+                .email("email-2fa-" + UserAdmin.newUserId().toLowerCase() + "@rcpat.test", true).withEmail2fa());
+        int emailChallenge = call.apply(event(f, client, email.login(), "{\"tokenName\":\"existing\"}")).status();
+        call.apply(event(f, client, withCode(email.login(), "email", "000000"), "{\"tokenName\":\"existing\"}"));
+        Account totp = account(UserAdmin.NewUser.named("totp-" + UserAdmin.newUserId()).withTotp());
+        call.apply(event(f, client, totp.login(), "{\"tokenName\":\"existing\"}"));
+        call.apply(event(f, client, withCode(totp.login(), "totp", "000000"), "{\"tokenName\":\"existing\"}"));
+        String password = LogCapture.secret("pw-" + UserAdmin.newUserId());
+        Account withPassword = account(UserAdmin.NewUser.named("password-" + UserAdmin.newUserId()).password(password));
+        call.apply(event(f, client, withCode(withPassword.login(), "password", LogCapture.secret(Secrets.sha256Hex(password))),
+                "{\"tokenName\":\"existing\"}"));
+        return emailChallenge != 200;
+    }
+
+    /** Logins that fail (unknown user, wrong password), succeed, resume, and mail an email code. */
+    private boolean logins(SamTemplate.Function f, Function<APIGatewayProxyRequestEvent, Api.Response> call,
+                           String client) {
+        String password = LogCapture.secret("pw-" + UserAdmin.newUserId());
+        String username = "login-" + UserAdmin.newUserId();
+        stack.createUser(UserAdmin.NewUser.named(username).password(password));
+        Map<String, String> json = Map.of("Content-Type", "application/json");
+        call.apply(event(f, client, json, "{\"user\":\"nobody-" + UserAdmin.newUserId() + "\",\"password\":\"x\"}"));
+        call.apply(event(f, client, json, "{\"user\":\"" + username + "\",\"password\":\"wrong\"}"));
+        String token = call.apply(event(f, client, json, "{\"user\":\"" + username + "\",\"password\":\"" + password + "\"}"))
+                .body().path("data").path("authToken").asText();
+        call.apply(event(f, client, json, "{\"resume\":\"" + LogCapture.secret(token) + "\"}"));
+        String mailed = "login-mail-" + UserAdmin.newUserId();
+        stack.createUser(UserAdmin.NewUser.named(mailed).password(password)
+                .email(mailed + "@rcpat.test", true).withEmail2fa());
+        return call.apply(event(f, client, json, "{\"user\":\"" + mailed + "\",\"password\":\"" + password + "\"}"))
+                .status() == 401;
+    }
+
+    /** A code asked for a user with email two-factor, and for nobody. */
+    private boolean emailCodeRequests(SamTemplate.Function f, Function<APIGatewayProxyRequestEvent, Api.Response> call,
+                                      String client) {
+        String mailed = "code-" + UserAdmin.newUserId();
+        stack.createUser(UserAdmin.NewUser.named(mailed).email(mailed + "@rcpat.test", true).withEmail2fa());
+        Map<String, String> json = Map.of("Content-Type", "application/json");
+        call.apply(event(f, client, json, "{\"emailOrUsername\":\"nobody-" + UserAdmin.newUserId() + "\"}"));
+        call.apply(event(f, client, json, "{\"emailOrUsername\":\"" + mailed + "\"}"));
+        return true;
+    }
+
     record Account(String userId, String loginToken, String pat) {
         Map<String, String> login() {
             return Api.auth(userId, loginToken);
@@ -210,7 +255,8 @@ class TemplatePoliciesIT {
         return h;
     }
 
-    private static APIGatewayProxyRequestEvent event(SamTemplate.Function f, Map<String, String> headers, String body) {
-        return f.httpMethod().equals("GET") ? Api.get(f.path(), headers) : Api.post(f.path(), headers, body);
+    private static APIGatewayProxyRequestEvent event(SamTemplate.Function f, String sourceIp, Map<String, String> headers,
+                                                     String body) {
+        return f.httpMethod().equals("GET") ? Api.get(f.path(), headers, sourceIp) : Api.post(f.path(), headers, body, sourceIp);
     }
 }

@@ -12,7 +12,13 @@ import com.networknt.schema.ValidationMessage;
 import dev.rcpat.local.CfnTemplate;
 import dev.rcpat.local.Json;
 import dev.rcpat.aws.AwsEnvironment;
+import dev.rcpat.CompositionRoot;
 import dev.rcpat.config.Settings;
+import dev.rcpat.testing.TestSettings;
+import dev.rcpat.domain.Refusal;
+import dev.rcpat.http.Responses;
+import dev.rcpat.local.ProxyServer;
+import dev.rcpat.ratelimit.dynamodb.DynamoDbRateLimitCounters;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.yaml.snakeyaml.constructor.DuplicateKeyException;
@@ -123,8 +129,18 @@ class TemplateTest {
                 assertFalse(f.properties().containsKey(inherited), f.logicalId() + " overrides " + inherited);
             }
         }
-        long distinctRoutes = template.functions().stream().map(f -> f.httpMethod() + " " + f.path()).distinct().count();
-        assertEquals(template.functions().size(), distinctRoutes, "one function per endpoint");
+    }
+
+    /** The template serves exactly the route table's routes, each from one function. */
+    @Test
+    void theApiEventsAreTheRouteTable() {
+        List<String> events = template.functions().stream().flatMap(f -> f.events().stream())
+                .map(e -> e.method() + " " + e.path()).sorted().toList();
+        assertEquals(events.stream().distinct().toList(), events, "a route served by two functions");
+        CompositionRoot root = new CompositionRoot(TestSettings.defaults(), null, null, null,
+                new dev.rcpat.mail.Mail(null, null, () -> { }), null, null, null);
+        List<String> routes = root.pipeline().routes().stream().map(r -> r.method() + " " + r.path()).sorted().toList();
+        assertEquals(routes, events);
     }
 
     /** The env var names the code reads: Settings' name constants, and AwsEnvironment's but the local ones. */
@@ -173,11 +189,11 @@ class TemplateTest {
                     }
                     String text = String.valueOf(resolved);
                     env.put(name, text);
-                    if (Set.of(Settings.USERS_TABLE, Settings.PERMISSIONS_TABLE, Settings.SENDER_ADDRESS).contains(name)) {
+                    if (name.endsWith("_TABLE") || name.equals(Settings.SENDER_ADDRESS)) {
                         minimal.put(name, text);
                     }
                 });
-        assertEquals(3, minimal.size(), "tables and sender come from resources / a required parameter: " + minimal);
+        assertEquals(5, minimal.size(), "tables and sender come from resources / a required parameter: " + minimal);
         assertEquals(Settings.from(minimal), Settings.from(env));
     }
 
@@ -213,10 +229,15 @@ class TemplateTest {
         return String.valueOf(atDefaults(equals.get(0), parameters)).equals(String.valueOf(atDefaults(equals.get(1), parameters)));
     }
 
+    /** The tables that hold users' data; the rate limiter's counters are disposable. */
+    static final Set<String> DATA_TABLES = Set.of("UsersTable", "PermissionsTable", "LookupsTable");
+
     @Test
-    void tablesAreOnDemandEncryptedRecoverableAndRetained() {
+    void dataTablesAreOnDemandEncryptedRecoverableAndRetained() {
+        Map<String, Map<String, Object>> tables = template.cfn().resourcesOfType("AWS::DynamoDB::Table");
+        assertEquals(Set.of("UsersTable", "PermissionsTable", "LookupsTable", "RateLimitTable"), tables.keySet());
         template.cfn().resources().forEach((id, resource) -> {
-            if (!"AWS::DynamoDB::Table".equals(resource.get("Type"))) {
+            if (!DATA_TABLES.contains(id)) {
                 return;
             }
             assertEquals("Retain", resource.get("DeletionPolicy"), id);
@@ -227,6 +248,24 @@ class TemplateTest {
             assertEquals(Map.of("SSEEnabled", true), p.get("SSESpecification"), id);
             assertEquals(true, p.get("DeletionProtectionEnabled"), id);
         });
+    }
+
+    /**
+     * Counters that expire by themselves: on demand (a flood must not be throttled into 503s
+     * sooner than necessary), encrypted, deleted by TTL and with the stack, no backups.
+     */
+    @Test
+    void theRateLimitTableIsOnDemandEncryptedAndExpiresItsCounters() {
+        Map<String, Object> resource = template.cfn().resources().get("RateLimitTable");
+        assertEquals("Delete", resource.get("DeletionPolicy"));
+        assertEquals("Delete", resource.get("UpdateReplacePolicy"));
+        Map<?, ?> p = (Map<?, ?>) resource.get("Properties");
+        assertEquals("PAY_PER_REQUEST", p.get("BillingMode"));
+        assertEquals(Map.of("SSEEnabled", true), p.get("SSESpecification"));
+        assertEquals(Map.of("AttributeName", DynamoDbRateLimitCounters.TTL, "Enabled", true), p.get("TimeToLiveSpecification"));
+        assertEquals(List.of(Map.of("AttributeName", DynamoDbRateLimitCounters.ID, "KeyType", "HASH")), p.get("KeySchema"));
+        assertFalse(p.containsKey("PointInTimeRecoverySpecification"));
+        assertFalse(Boolean.TRUE.equals(p.get("DeletionProtectionEnabled")));
     }
 
     @Test
@@ -252,14 +291,120 @@ class TemplateTest {
         assertEquals(Map.of("Fn::Sub", "https://${Api}.execute-api.${AWS::Region}.${AWS::URLSuffix}/" + api.get("StageName")), url);
         List<Map<String, Object>> throttling = (List<Map<String, Object>>) api.get("MethodSettings");
         assertTrue(throttling.stream().allMatch(s -> s.containsKey("ThrottlingRateLimit") && s.containsKey("ThrottlingBurstLimit")));
-        assertEquals(Set.of("ApiUrl", "UsersTableName", "PermissionsTableName", "FunctionLogGroupName",
+        assertEquals(Set.of("ApiUrl", "UsersTableName", "PermissionsTableName", "LookupsTableName", "FunctionLogGroupName",
                 "ApiAccessLogGroupName", "DashboardUrl", "AlarmTopicArn"), outputs.keySet().stream().collect(Collectors.toSet()));
+    }
+
+    /** A gateway response's header values as API Gateway takes them: static values in single quotes. */
+    static Map<String, String> quoted(Map<String, String> headers) {
+        Map<String, String> out = new HashMap<>();
+        headers.forEach((k, v) -> out.put(k, "'" + v + "'"));
+        return out;
+    }
+
+    /**
+     * API Gateway's own answers (throttling, an unknown path, any other refusal, a failed
+     * function) have Rocket.Chat's shapes and the functions' headers, and bin/local serve answers
+     * its 404 and 502 with the same bodies and headers.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void apiGatewaysOwnAnswersHaveRocketChatsShapesAndTheFunctionsHeaders() {
+        Map<String, Object> api = (Map<String, Object>) template.cfn().resources().get("Api").get("Properties");
+        Map<String, Map<String, Object>> responses = (Map<String, Map<String, Object>>) api.get("GatewayResponses");
+        assertEquals(Set.of("THROTTLED", "MISSING_AUTHENTICATION_TOKEN", "RESOURCE_NOT_FOUND", "DEFAULT_4XX", "DEFAULT_5XX"),
+                responses.keySet());
+        Map<String, String> jsonHeaders = new HashMap<>(Responses.HEADERS);
+        assertEquals("application/json", jsonHeaders.remove("Content-Type"));
+        assertEquals(jsonHeaders, ProxyServer.GATEWAY_HEADERS);
+        Map<String, String> body = new HashMap<>();
+        Map<String, Object> status = new HashMap<>();
+        responses.forEach((type, response) -> {
+            Map<String, String> expected = new HashMap<>(quoted(jsonHeaders));
+            if (type.equals("THROTTLED")) {
+                expected.put("Retry-After", "'1'");
+            }
+            assertEquals(Map.of("Headers", expected), response.get("ResponseParameters"), type);
+            Map<String, String> templates = (Map<String, String>) response.get("ResponseTemplates");
+            assertEquals(Set.of("application/json"), templates.keySet(), type);
+            body.put(type, templates.get("application/json"));
+            status.put(type, response.get("StatusCode"));
+        });
+        assertEquals(Map.of("THROTTLED", "429", "MISSING_AUTHENTICATION_TOKEN", "404", "RESOURCE_NOT_FOUND", "404"),
+                status.entrySet().stream().filter(e -> e.getValue() != null)
+                        .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)), "the 4XX and 5XX keep API Gateway's status");
+
+        assertEquals(Responses.refused(Refusal.tooManyRequests(1)).toEvent().getBody(), body.get("THROTTLED"));
+        assertEquals(Responses.notFound().toEvent().getBody(), body.get("MISSING_AUTHENTICATION_TOKEN"));
+        assertEquals(Responses.notFound().toEvent().getBody(), body.get("RESOURCE_NOT_FOUND"));
+        assertEquals(ProxyServer.RESOURCE_NOT_FOUND, body.get("RESOURCE_NOT_FOUND"));
+        String unavailable = Responses.refused(Refusal.unavailable(
+                "The service could not complete the request, try again later", null, new RuntimeException())).toEvent().getBody();
+        assertEquals(unavailable, body.get("DEFAULT_5XX"));
+        assertEquals(ProxyServer.FUNCTION_FAILED, body.get("DEFAULT_5XX"));
+        // $context.error.messageString is API Gateway's message, quoted: the body stays JSON.
+        assertEquals(Responses.refused(Refusal.failure("Request Too Long")).toEvent().getBody(),
+                body.get("DEFAULT_4XX").replace("$context.error.messageString", "\"Request Too Long\""));
+        assertEquals(ProxyServer.REQUEST_TOO_LONG, Responses.refused(Refusal.failure("Request Too Long")).toEvent().getBody());
+    }
+
+    /** The optional flood shield: off by default; when on, a rate-based rule per IP on the API's stage, answering 429. */
+    @Test
+    @SuppressWarnings("unchecked")
+    void theWafIsOptionalAndAnswersInTheLimitersShape() {
+        Map<String, Object> parameter = (Map<String, Object>) ((Map<String, Object>) template.document().get("Parameters"))
+                .get("WafRequestsPerIp");
+        assertEquals("0", parameter.get("Default"));
+        java.util.regex.Pattern allowed = java.util.regex.Pattern.compile((String) parameter.get("AllowedPattern"));
+        for (String ok : List.of("0", "10", "100", "999999999", "1000000000", "1999999999", "2000000000")) {
+            assertTrue(allowed.matcher(ok).matches(), ok);
+        }
+        for (String bad : List.of("", "1", "9", "010", "-5", "2000000001", "9999999999", "10.5")) {
+            assertFalse(allowed.matcher(bad).matches(), bad);
+        }
+        Map<String, Object> conditions = (Map<String, Object>) template.document().get("Conditions");
+        assertEquals(Map.of("Fn::Not", List.of(Map.of("Fn::Equals", List.of(Map.of("Ref", "WafRequestsPerIp"), "0")))),
+                conditions.get("HasWaf"));
+
+        Map<String, Map<String, Object>> resources = template.cfn().resources();
+        Map<String, Object> acl = resources.get("FloodShield");
+        Map<String, Object> association = resources.get("FloodShieldAssociation");
+        assertEquals("HasWaf", acl.get("Condition"));
+        assertEquals("HasWaf", association.get("Condition"));
+        assertEquals("AWS::WAFv2::WebACL", acl.get("Type"));
+        assertEquals("AWS::WAFv2::WebACLAssociation", association.get("Type"));
+        Map<String, Object> a = (Map<String, Object>) association.get("Properties");
+        assertEquals(Map.of("Fn::Sub", "arn:${AWS::Partition}:apigateway:${AWS::Region}::/restapis/${Api}/stages/${Api.Stage}"),
+                a.get("ResourceArn"));
+        assertEquals(Map.of("Fn::GetAtt", List.of("FloodShield", "Arn")), a.get("WebACLArn"));
+
+        Map<String, Object> p = (Map<String, Object>) acl.get("Properties");
+        assertEquals("REGIONAL", p.get("Scope"));
+        assertEquals(Map.of("Allow", Map.of()), p.get("DefaultAction"));
+        List<Map<String, Object>> rules = (List<Map<String, Object>>) p.get("Rules");
+        assertEquals(1, rules.size());
+        Map<String, Object> rule = rules.get(0);
+        assertEquals(Map.of("RateBasedStatement", Map.of("AggregateKeyType", "IP", "EvaluationWindowSec", 300,
+                "Limit", Map.of("Ref", "WafRequestsPerIp"))), rule.get("Statement"));
+        Map<String, Object> response = (Map<String, Object>) ((Map<String, Object>) ((Map<String, Object>) rule.get("Action"))
+                .get("Block")).get("CustomResponse");
+        assertEquals(429, response.get("ResponseCode"));
+        Map<String, String> headers = new HashMap<>();
+        ((List<Map<String, String>>) response.get("ResponseHeaders")).forEach(h -> headers.put(h.get("Name"), h.get("Value")));
+        Map<String, String> expectedHeaders = new HashMap<>(ProxyServer.GATEWAY_HEADERS);
+        expectedHeaders.put("Retry-After", "300");
+        assertEquals(expectedHeaders, headers);
+        Map<String, Object> custom = (Map<String, Object>) ((Map<String, Object>) p.get("CustomResponseBodies"))
+                .get(response.get("CustomResponseBodyKey"));
+        assertEquals("APPLICATION_JSON", custom.get("ContentType"));
+        assertEquals(Responses.refused(Refusal.tooManyRequests(300)).toEvent().getBody(), custom.get("Content"));
     }
 
     static final Set<SamTemplate.Grant> STORE_ACCESS = Set.of(
             new SamTemplate.Grant("dynamodb:BatchGetItem", "table/UsersTable"),
             new SamTemplate.Grant("dynamodb:BatchGetItem", "table/PermissionsTable"),
-            new SamTemplate.Grant("dynamodb:UpdateItem", "table/UsersTable"));
+            new SamTemplate.Grant("dynamodb:UpdateItem", "table/UsersTable"),
+            new SamTemplate.Grant("dynamodb:UpdateItem", "table/RateLimitTable"));
 
     /** The managed policies are followed: what each function gets is what it lists, no more. */
     @Test
@@ -268,7 +413,8 @@ class TemplateTest {
                 new SamTemplate.Grant("ses:SendEmail", "ses-identity/SenderIdentity"),
                 new SamTemplate.Grant("ses:SendEmail", "ses-identity/SenderAddress"));
         Map<String, Set<SamTemplate.Grant>> byFunction = new HashMap<>();
-        template.functions().forEach(f -> byFunction.put(f.logicalId(), template.grants(f)));
+        template.functions().stream().filter(f -> f.logicalId().contains("Token"))
+                .forEach(f -> byFunction.put(f.logicalId(), template.grants(f)));
         Set<SamTemplate.Grant> withMail = new HashSet<>(STORE_ACCESS);
         withMail.addAll(mail);
         assertEquals(Map.of("GenerateTokenFunction", withMail, "RegenerateTokenFunction", withMail,
@@ -279,7 +425,7 @@ class TemplateTest {
             Map<String, Object> props = new HashMap<>(f.properties());
             props.put("Policies", List.of(notAPolicy));
             SamTemplate.Function other = new SamTemplate.Function(f.logicalId(), f.handlerClass(), f.handlerMethod(),
-                    f.httpMethod(), f.path(), f.environment(), props);
+                    f.events(), f.environment(), props);
             assertThrows(AssertionError.class, () -> template.grants(other), notAPolicy.toString());
         }
     }
@@ -308,7 +454,7 @@ class TemplateTest {
         Map<String, Object> props = new HashMap<>(f.properties());
         props.put("Policies", List.of(Map.of("DynamoDBCrudPolicy", Map.of("TableName", Map.of("Ref", "UsersTable")))));
         Set<SamTemplate.Grant> grants = template.grants(new SamTemplate.Function(f.logicalId(), f.handlerClass(),
-                f.handlerMethod(), f.httpMethod(), f.path(), f.environment(), props));
+                f.handlerMethod(), f.events(), f.environment(), props));
         assertTrue(grants.contains(new SamTemplate.Grant("dynamodb:DeleteItem", "table/UsersTable")), grants.toString());
         assertTrue(grants.stream().anyMatch(g -> g.resource().endsWith("/index/*")), grants.toString());
     }

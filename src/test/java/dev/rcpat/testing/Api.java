@@ -22,9 +22,17 @@ import java.util.function.IntFunction;
 /** Builds API Gateway proxy events as API Gateway sends them, and reads responses. */
 public final class Api {
 
+    /** The client address of the events unless a test gives another (API Gateway's {@code sourceIp}). */
+    public static final String DEFAULT_SOURCE_IP = "203.0.113.10";
+
     private Api() { }
 
     public static APIGatewayProxyRequestEvent post(String path, Map<String, String> headers, String body) {
+        return post(path, headers, body, DEFAULT_SOURCE_IP);
+    }
+
+    /** A POST as API Gateway passes it on from a client at {@code sourceIp}. */
+    public static APIGatewayProxyRequestEvent post(String path, Map<String, String> headers, String body, String sourceIp) {
         APIGatewayProxyRequestEvent e = new APIGatewayProxyRequestEvent()
                 .withHttpMethod("POST")
                 .withPath(path)
@@ -33,7 +41,8 @@ public final class Api {
                 .withBody(body)
                 .withIsBase64Encoded(false);
         APIGatewayProxyRequestEvent.RequestIdentity identity = new APIGatewayProxyRequestEvent.RequestIdentity();
-        identity.setSourceIp(headers.getOrDefault("X-Test-Source-Ip", "203.0.113.10"));
+        identity.setSourceIp("203.0.113.10");
+        identity.setSourceIp(sourceIp);
         identity.setUserAgent(headers.getOrDefault("User-Agent", "rcpat-tests/1.0"));
         APIGatewayProxyRequestEvent.ProxyRequestContext ctx = new APIGatewayProxyRequestEvent.ProxyRequestContext();
         ctx.setIdentity(identity);
@@ -44,8 +53,28 @@ public final class Api {
         return e;
     }
 
+    /** The same event as API Gateway would send it from another client address. */
+    public static APIGatewayProxyRequestEvent withSourceIp(APIGatewayProxyRequestEvent event, String sourceIp) {
+        event.getRequestContext().getIdentity().setSourceIp(sourceIp);
+        return event;
+    }
+
     public static APIGatewayProxyRequestEvent get(String path, Map<String, String> headers) {
-        return post(path, headers, null).withHttpMethod("GET");
+        return get(path, headers, DEFAULT_SOURCE_IP);
+    }
+
+    public static APIGatewayProxyRequestEvent get(String path, Map<String, String> headers, String sourceIp) {
+        return post(path, headers, null, sourceIp).withHttpMethod("GET");
+    }
+
+    /**
+     * An address no other test uses (in 2001:db8::/32, the documentation prefix): what a test that
+     * counts on the rate limiter sends from, so that no other test's requests share its counters.
+     */
+    public static String uniqueSourceIp() {
+        java.util.concurrent.ThreadLocalRandom r = java.util.concurrent.ThreadLocalRandom.current();
+        return String.format("2001:db8:%x:%x:%x:%x:%x:%x", r.nextInt(0x10000), r.nextInt(0x10000), r.nextInt(0x10000),
+                r.nextInt(0x10000), r.nextInt(0x10000), r.nextInt(0x10000));
     }
 
     public static Map<String, String> auth(String userId, String token) {

@@ -1,6 +1,8 @@
 package dev.rcpat.testing;
 
 import dev.rcpat.domain.EmailCode;
+import dev.rcpat.domain.LoginAttempts;
+import dev.rcpat.domain.PasswordAttempts;
 import dev.rcpat.domain.Permissions;
 import dev.rcpat.domain.StoredToken;
 import dev.rcpat.domain.TotpState;
@@ -85,6 +87,8 @@ public final class InMemoryUserStore implements UserStore {
         Map<String, StoredToken> logins = new HashMap<>(u.loginTokens());
         TotpState totp = u.totp();
         EmailCode code = u.emailCode();
+        LoginAttempts attempts = u.loginAttempts();
+        PasswordAttempts passwords = u.passwordAttempts();
         switch (op) {
             case UserWrite.AddPersonalAccessToken add -> {
                 require(!pats.containsKey(add.token().name()) && pats.size() < add.maxTokens());
@@ -149,13 +153,28 @@ public final class InMemoryUserStore implements UserStore {
                 require(totp != null);
                 totp = new TotpState(totp.enabled(), totp.secret(), totp.hashedBackup(), totp.lastUsedStep(), 0, lock.until());
             }
-            case UserWrite.AddLoginToken add -> {
-                require(!logins.containsKey(add.token().key()));
-                logins.put(add.token().key(), add.token());
+            case UserWrite.AddLoginToken add -> logins.put(add.token().key(), add.token());
+            case UserWrite.PruneLoginTokens prune -> {
+                require(logins.size() == prune.countBefore());
+                prune.hashes().forEach(logins::remove);
             }
+            case UserWrite.ResetFailedPasswords reset -> {
+                require(passwords.usableAt(reset.now(), reset.maxFailedAttempts()));
+                passwords = PasswordAttempts.NONE;
+            }
+            case UserWrite.CountFailedPassword failed -> {
+                require(passwords.usableAt(failed.now(), failed.maxFailedAttempts()));
+                passwords = new PasswordAttempts(passwords.failedAttempts() + 1, passwords.lockedUntil());
+            }
+            case UserWrite.LockPassword lock -> passwords = new PasswordAttempts(0, lock.until());
+            case UserWrite.RemoveLoginToken remove -> require(logins.remove(remove.hashedToken()) != null);
+            case UserWrite.CountFailedLogin ignored ->
+                    attempts = new LoginAttempts(attempts.failures() + 1, attempts.blockedUntil());
+            case UserWrite.BlockLogins block -> attempts = new LoginAttempts(0, block.until());
+            case UserWrite.ClearLoginFailures ignored -> attempts = LoginAttempts.NONE;
         }
         return new User(u.id(), u.username(), u.active(), u.roles(), u.emails(), u.passwordBcrypt(), logins, pats,
-                totp, u.email2faEnabled(), code);
+                totp, u.email2faEnabled(), code, u.name(), attempts, passwords);
     }
 
     private static boolean usable(TotpState totp, long now, int maxFailed) {

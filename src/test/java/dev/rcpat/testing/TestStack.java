@@ -24,28 +24,40 @@ import java.util.function.UnaryOperator;
 /**
  * The emulators and tables every integration test shares: started once per test JVM, on free
  * loopback ports, tables created from template.yaml; stopped by process id when the JVM exits.
- * Tests isolate themselves by creating their own users (random ids).
+ * With {@code rcpat.backend=localstack} (-Plocalstack), LocalStack in Docker stands in for both
+ * emulators ({@link LocalStackBackend}). Tests isolate themselves by creating their own users (random ids).
  */
 public final class TestStack {
 
     public static final Path PROJECT = Path.of(System.getProperty("user.dir"));
+    private static final String SENDER_ADDRESS = "no-reply@rcpat.test";
     private static volatile TestStack instance;
 
     private final Emulators emulators;
+    private final AwsEnvironment aws;
+    private final SesMailbox mailbox;
     private final TemplateTables tables;
     private final DynamoDbClient dynamo;
     private final UserAdmin admin;
-    private final SesMailbox mailbox;
 
     private TestStack() throws IOException {
-        emulators = Emulators.start(PROJECT, null, PROJECT.resolve("target/emulator-logs"));
-        Runtime.getRuntime().addShutdownHook(new Thread(emulators::close));
+        if (LocalStackBackend.selected()) {
+            LocalStackBackend localStack = LocalStackBackend.start(SENDER_ADDRESS);
+            Runtime.getRuntime().addShutdownHook(new Thread(localStack::close));
+            emulators = Emulators.running(localStack.endpoint(), localStack.endpoint());
+            aws = localStack.aws();
+            mailbox = SesMailbox.localStack(localStack.endpoint());
+        } else {
+            emulators = Emulators.start(PROJECT, null, PROJECT.resolve("target/emulator-logs"));
+            Runtime.getRuntime().addShutdownHook(new Thread(emulators::close));
+            aws = AwsEnvironment.emulators(emulators.dynamoDbEndpoint(), emulators.sesEndpoint());
+            mailbox = new SesMailbox(emulators.sesEndpoint());
+        }
         tables = TemplateTables.read(PROJECT.resolve("template.yaml"), "test");
         dynamo = AwsClients.dynamoDb(aws(), AwsClients.httpClient(), new AwsCallCounter());
         tables.createAll(dynamo);
-        admin = new UserAdmin(dynamo, usersTable(), permissionsTable());
+        admin = UserAdmin.on(dynamo, tables);
         admin.setPermission(Permissions.CREATE_PERSONAL_ACCESS_TOKENS, List.of("admin", "user"));
-        mailbox = new SesMailbox(emulators.sesEndpoint());
     }
 
     public static TestStack get() {
@@ -66,7 +78,7 @@ public final class TestStack {
     }
 
     public AwsEnvironment aws() {
-        return AwsEnvironment.emulators(emulators.dynamoDbEndpoint(), emulators.sesEndpoint());
+        return aws;
     }
 
     public Emulators emulators() {
@@ -77,8 +89,20 @@ public final class TestStack {
         return tables.tableName("UsersTable");
     }
 
+    public TemplateTables tables() {
+        return tables;
+    }
+
+    public String lookupsTable() {
+        return tables.tableName("LookupsTable");
+    }
+
     public String permissionsTable() {
         return tables.tableName("PermissionsTable");
+    }
+
+    public String rateLimitTable() {
+        return tables.tableName("RateLimitTable");
     }
 
     public DynamoDbClient dynamo() {
@@ -109,15 +133,27 @@ public final class TestStack {
         return new Login(user, LogCapture.secret(admin.createLoginToken(user.userId())));
     }
 
-    /** Environment variables as template.yaml would set them, plus {@code overrides}. */
+    /**
+     * Environment variables as template.yaml would set them, plus {@code overrides}; but with the
+     * rate limiter off unless an override turns it on. Most tests send many requests from one
+     * address to one route and assert exact headers: they are not about the limiter, whose own
+     * tests (and those of the AWS calls per request) set {@link #RATE_LIMITER_ON}.
+     */
     public Map<String, String> environment(Map<String, String> overrides) {
         Map<String, String> env = new HashMap<>();
+        env.putAll(tables.tableVariables());
+        env.put(Settings.SENDER_ADDRESS, SENDER_ADDRESS);
         env.put(Settings.USERS_TABLE, usersTable());
         env.put(Settings.PERMISSIONS_TABLE, permissionsTable());
+        env.put(Settings.RATE_LIMIT_TABLE, rateLimitTable());
         env.put(Settings.SENDER_ADDRESS, "no-reply@rcpat.test");
+        env.put(Settings.API_ENABLE_RATE_LIMITER, "false");
         env.putAll(overrides);
         return env;
     }
+
+    /** The override that runs the rate limiter as deployed (its default settings). */
+    public static final Map<String, String> RATE_LIMITER_ON = Map.of(Settings.API_ENABLE_RATE_LIMITER, "true");
 
     /** CompositionRoot on real SDK clients against the emulators, logging into {@link LogCapture}. */
     public CompositionRoot services(Map<String, String> settingOverrides, Clock clock) {
@@ -127,8 +163,8 @@ public final class TestStack {
     /** As {@link #services(Map, Clock)}, with the store wrapped (race tests make things happen between read and write). */
     public CompositionRoot services(Map<String, String> settingOverrides, Clock clock, UnaryOperator<UserStore> wrap) {
         CompositionRoot real = services(settingOverrides, clock);
-        return new CompositionRoot(real.settings(), wrap.apply(real.store()), real.mail(), clock,
-                LogCapture::record, real.calls());
+        return new CompositionRoot(real.settings(), wrap.apply(real.store()), real.lookups(), real.rateLimitCounters(),
+                real.mail(), clock, LogCapture::record, real.calls());
     }
 
     public CompositionRoot services() {

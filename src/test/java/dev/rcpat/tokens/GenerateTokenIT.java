@@ -306,9 +306,12 @@ class GenerateTokenIT {
     }
 
     @Test
-    void successMakesOneReadAndOneWriteAndLogsOneLine() {
+    void successMakesOneReadOneCountAndOneWriteAndLogsOneLine() {
+        ApiHandler deployed = new ApiHandler(stack.services(TestStack.RATE_LIMITER_ON, Clock.systemUTC()));
         int before = LogCapture.lines().size();
-        assertEquals(200, generate("{\"tokenName\":\"counted\"}").status());
+        Api.Response r = Api.call(e -> deployed.handleRequest(e, null),
+                Api.post(GENERATE, auth(user.userId(), loginToken), "{\"tokenName\":\"counted\"}", Api.uniqueSourceIp()));
+        assertEquals(200, r.status(), r.raw());
         List<String> lines = LogCapture.lines().subList(before, LogCapture.lines().size()).stream()
                 .filter(l -> l.contains(user.userId())).toList();
         List<String> requestLines = lines.stream().filter(l -> l.startsWith("{\"log\":\"request\"")).toList();
@@ -316,7 +319,8 @@ class GenerateTokenIT {
         var line = json(requestLines.get(0));
         assertEquals("users.generatePersonalAccessToken", line.get("route").asText());
         assertEquals(200, line.get("status").asInt());
-        assertEquals(2, line.get("dynamodbCalls").asInt(), "one BatchGetItem and one UpdateItem");
+        assertEquals(3, line.get("dynamodbCalls").asInt(),
+                "one BatchGetItem, one UpdateItem of the rate-limit counter (beside it) and one UpdateItem of the user");
         assertEquals(0, line.get("sesCalls").asInt());
     }
 }

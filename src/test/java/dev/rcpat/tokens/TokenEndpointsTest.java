@@ -1,5 +1,6 @@
 package dev.rcpat.tokens;
 
+import dev.rcpat.testing.TestSettings;
 import dev.rcpat.auth.Secrets;
 import dev.rcpat.config.Settings;
 import dev.rcpat.core.AuthenticatedRequest;
@@ -27,7 +28,7 @@ class TokenEndpointsTest {
 
     static final long NOW = 1_800_000_000_000L;
     static final long DAY = 86_400_000L;
-    static final Settings SETTINGS = Settings.from(Map.of(Settings.USERS_TABLE, "u", Settings.PERMISSIONS_TABLE, "p"));
+    static final Settings SETTINGS = TestSettings.defaults();
     static final Client CLIENT = new Client("203.0.113.9", "tests", "req");
 
     final TokenGenerator generator = new TokenGenerator(new SecureRandom());

@@ -1,5 +1,6 @@
 package dev.rcpat.tokens;
 
+import dev.rcpat.domain.Permissions;
 import dev.rcpat.domain.IsoTime;
 import dev.rcpat.config.Settings;
 import dev.rcpat.local.TemplateTables;
@@ -35,7 +36,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @ExtendWith(LogSecretScan.class)
 class TokenLifecycleIT {
 
-    static final String PERMISSION = "create-personal-access-tokens";
+    static final String PERMISSION = Permissions.CREATE_PERSONAL_ACCESS_TOKENS;
     static final String NAME = "e2e-token";
     static final String UNKNOWN = "tokenthatdoesnotexist";
 

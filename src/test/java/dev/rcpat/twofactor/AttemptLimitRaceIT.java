@@ -1,5 +1,6 @@
 package dev.rcpat.twofactor;
 
+import dev.rcpat.testing.AuthenticatorApp;
 import dev.rcpat.CompositionRoot;
 import dev.rcpat.config.Settings;
 import dev.rcpat.domain.User;
@@ -55,7 +56,8 @@ class AttemptLimitRaceIT {
             @Override
             public void apply(UserWrite write) throws ConditionFailedException, StoreUnavailableException {
                 if (!done && write.ops().stream().anyMatch(op -> op instanceof UserWrite.SpendTotpStep
-                        || op instanceof UserWrite.SpendBackupCode || op instanceof UserWrite.SpendEmailCode)) {
+                        || op instanceof UserWrite.SpendBackupCode || op instanceof UserWrite.SpendEmailCode
+                        || op instanceof UserWrite.ResetFailedPasswords)) {
                     done = true;
                     User before = delegate.load(write.userId(), List.of()).user().orElseThrow();
                     for (UserWrite concurrent : meanwhile.apply(before)) {
@@ -77,6 +79,55 @@ class AttemptLimitRaceIT {
             writes.add(new UserWrite(userId).add(new UserWrite.LockTotp(now + 300_000)));
         }
         return writes;
+    }
+
+    /** Five wrong password digests counted; with {@code locked}, the fifth one's lock written too. */
+    static List<UserWrite> fiveWrongDigests(String userId, long now, boolean locked) {
+        List<UserWrite> writes = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            writes.add(new UserWrite(userId).add(new UserWrite.CountFailedPassword(now, 5)));
+        }
+        if (locked) {
+            writes.add(new UserWrite(userId).add(new UserWrite.LockPassword(now + 300_000)));
+        }
+        return writes;
+    }
+
+    static final String PASSWORD = "{\"method\":\"password\",\"codeGenerated\":false,\"availableMethods\":[]}";
+
+    record PasswordUser(Login login, String digest) { }
+
+    PasswordUser passwordUser() {
+        String password = LogCapture.secret("race-pw-" + UserAdmin.newUserId());
+        Login login = stack.login(UserAdmin.NewUser.named("race-pw-" + UserAdmin.newUserId()).password(password));
+        return new PasswordUser(login, LogCapture.secret(dev.rcpat.auth.Secrets.sha256Hex(password)));
+    }
+
+    @Test
+    void aRightDigestIsRefusedWhenConcurrentWrongGuessesLockedTheFallbackMeanwhile() {
+        PasswordUser user = passwordUser();
+        for (boolean lockWritten : new boolean[] {true, false}) {
+            PasswordUser fresh = lockWritten ? user : passwordUser();
+            TwoFactorClient rig = rigWithConcurrentWrites(u -> fiveWrongDigests(u.id(), clock.millis(), lockWritten));
+            Api.Response r = rig.generate(fresh.login().userId(), fresh.login().token(), fresh.digest(), "{\"tokenName\":\"t\"}");
+            assertAnswer(400, challenge("totp-max-attempts", PASSWORD), r);
+            assertEquals(Map.of(), item(fresh.login()).get("personalAccessTokens").m());
+        }
+    }
+
+    @Test
+    void aPasswordLimitReachedWithoutItsLockLocksAtTheNextDigestAndTheLockEnds() throws Exception {
+        PasswordUser user = passwordUser();
+        for (UserWrite w : fiveWrongDigests(user.login().userId(), clock.millis(), false)) {
+            stack.services().store().apply(w);
+        }
+        TwoFactorClient rig = new TwoFactorClient(stack.services(NO_REMEMBER, clock));
+        assertAnswer(400, challenge("totp-max-attempts", PASSWORD),
+                rig.generate(user.login().userId(), user.login().token(), user.digest(), "{\"tokenName\":\"t\"}"));
+        assertEquals(String.valueOf(clock.millis() + 300_000), item(user.login()).get("passwordLockedUntil").n());
+        clock.advance(java.time.Duration.ofSeconds(300));
+        TwoFactorClient.assertToken(rig.generate(user.login().userId(), user.login().token(), user.digest(),
+                "{\"tokenName\":\"t\"}"));
     }
 
     Login totpUser() {

@@ -1,5 +1,6 @@
 package dev.rcpat.twofactor;
 
+import dev.rcpat.testing.TestSettings;
 import dev.rcpat.auth.RandomSource;
 import dev.rcpat.config.Settings;
 import dev.rcpat.domain.EmailAddress;
@@ -26,7 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class EmailCheckTest {
 
     static final long NOW = 1_800_000_000_000L;
-    static final Settings SETTINGS = Settings.from(Map.of(Settings.USERS_TABLE, "u", Settings.PERMISSIONS_TABLE, "p"));
+    static final Settings SETTINGS = TestSettings.defaults();
 
     final InMemoryUserStore store = new InMemoryUserStore();
     final List<String> mailed = new ArrayList<>();

@@ -1,5 +1,6 @@
 package dev.rcpat.twofactor;
 
+import dev.rcpat.testing.TestSettings;
 import dev.rcpat.config.Settings;
 import dev.rcpat.domain.EmailAddress;
 import dev.rcpat.domain.TotpState;
@@ -18,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class MethodSelectionTest {
 
     static Settings settings(Map<String, String> overrides) {
-        Map<String, String> env = new HashMap<>(Map.of(Settings.USERS_TABLE, "u", Settings.PERMISSIONS_TABLE, "p"));
+        Map<String, String> env = new HashMap<>(TestSettings.environment(Map.of()));
         env.putAll(overrides);
         return Settings.from(env);
     }

@@ -1,5 +1,6 @@
 package dev.rcpat.twofactor;
 
+import dev.rcpat.testing.AuthenticatorApp;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;

@@ -25,9 +25,20 @@ final class TwoFactorClient {
     static final String PATH = "/api/v1/users.generatePersonalAccessToken";
 
     final ApiHandler handler;
+    final String sourceIp;
 
     TwoFactorClient(CompositionRoot services) {
-        this.handler = new ApiHandler(services);
+        this(new ApiHandler(services), Api.DEFAULT_SOURCE_IP);
+    }
+
+    private TwoFactorClient(ApiHandler handler, String sourceIp) {
+        this.handler = handler;
+        this.sourceIp = sourceIp;
+    }
+
+    /** The same services, called from another client address. */
+    TwoFactorClient from(String otherSourceIp) {
+        return new TwoFactorClient(handler, otherSourceIp);
     }
 
     /** A request as a client sends it; {@code method}/{@code code} null leave the 2FA headers out. */
@@ -40,7 +51,7 @@ final class TwoFactorClient {
             headers.put("x-2fa-code", code);
         }
         headers.putAll(extra);
-        return Api.call(e -> handler.handleRequest(e, null), Api.post(PATH, headers, body));
+        return Api.call(e -> handler.handleRequest(e, null), Api.post(PATH, headers, body, sourceIp));
     }
 
     Api.Response generate(String userId, String token, String code, String body) {

@@ -4,6 +4,7 @@ import dev.rcpat.auth.Secrets;
 import dev.rcpat.config.Settings;
 import dev.rcpat.local.UserAdmin;
 import dev.rcpat.testing.Api;
+import dev.rcpat.testing.AuthenticatorApp;
 import dev.rcpat.testing.LogCapture;
 import dev.rcpat.testing.LogSecretScan;
 import dev.rcpat.testing.Login;
@@ -45,9 +46,7 @@ class TwoFactorGateIT {
         return rig.generate(l.userId(), token, null, code, body, client);
     }
 
-    static Map<String, String> from(String ip) {
-        return Map.of("X-Test-Source-Ip", ip, "User-Agent", UA);
-    }
+    static final Map<String, String> AGENT = Map.of("User-Agent", UA);
 
     @Test
     void passwordFallbackTakesTheHexDigestInEitherCase() {
@@ -101,32 +100,32 @@ class TwoFactorGateIT {
     void rememberedFromTheSameClientWithinRememberFor() {
         Login l = stack.login(UserAdmin.NewUser.named("rm-" + UserAdmin.newUserId()).withTotp());
         long passedAt = clock.millis();
-        assertToken(generate(defaults, l, l.token(), totpCode(l), "{\"tokenName\":\"a\"}", from(HOME)));
+        assertToken(generate(defaults.from(HOME), l, l.token(), totpCode(l), "{\"tokenName\":\"a\"}", AGENT));
         Map<String, AttributeValue> record = stack.admin().rawItem(l.userId()).get("loginTokens").m()
                 .get(Secrets.hashToken(l.token())).m();
         assertEquals(String.valueOf(passedAt + 1_800_000), record.get("twoFactorAuthorizedUntil").n());
         assertEquals(44, record.get("twoFactorAuthorizedHash").s().length());
 
         clock.advance(Duration.ofSeconds(1799));
-        assertToken(generate(defaults, l, l.token(), null, "{\"tokenName\":\"b\"}", from(HOME)));
+        assertToken(generate(defaults.from(HOME), l, l.token(), null, "{\"tokenName\":\"b\"}", AGENT));
         assertAnswer(400, challenge("totp-required", TwoFactorClient.TOTP_ONLY),
-                generate(defaults, l, l.token(), null, "{\"tokenName\":\"c\"}", from("198.51.100.8")));
-        assertAnswer(400, challenge("totp-required", TwoFactorClient.TOTP_ONLY), generate(defaults, l, l.token(), null,
-                "{\"tokenName\":\"c\"}", Map.of("X-Test-Source-Ip", HOME, "User-Agent", "other-agent/2.0")));
+                generate(defaults.from("198.51.100.8"), l, l.token(), null, "{\"tokenName\":\"c\"}", AGENT));
+        assertAnswer(400, challenge("totp-required", TwoFactorClient.TOTP_ONLY), generate(defaults.from(HOME), l, l.token(), null,
+                "{\"tokenName\":\"c\"}", Map.of("User-Agent", "other-agent/2.0")));
         clock.advance(Duration.ofSeconds(1));
         assertAnswer(400, challenge("totp-required", TwoFactorClient.TOTP_ONLY),
-                generate(defaults, l, l.token(), null, "{\"tokenName\":\"c\"}", from(HOME)));
+                generate(defaults.from(HOME), l, l.token(), null, "{\"tokenName\":\"c\"}", AGENT));
     }
 
     @Test
     void rememberForZeroRemembersNothing() {
         Login l = stack.login(UserAdmin.NewUser.named("rm0-" + UserAdmin.newUserId()).withTotp());
-        assertToken(generate(noRemember, l, l.token(), totpCode(l), "{\"tokenName\":\"a\"}", from(HOME)));
+        assertToken(generate(noRemember.from(HOME), l, l.token(), totpCode(l), "{\"tokenName\":\"a\"}", AGENT));
         Map<String, AttributeValue> record = stack.admin().rawItem(l.userId()).get("loginTokens").m()
                 .get(Secrets.hashToken(l.token())).m();
         assertFalse(record.containsKey("twoFactorAuthorizedUntil"));
         assertAnswer(400, challenge("totp-required", TwoFactorClient.TOTP_ONLY),
-                generate(noRemember, l, l.token(), null, "{\"tokenName\":\"b\"}", from(HOME)));
+                generate(noRemember.from(HOME), l, l.token(), null, "{\"tokenName\":\"b\"}", AGENT));
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.rcpat.twofactor;
 
+import dev.rcpat.testing.AuthenticatorApp;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.rcpat.auth.Secrets;
 import dev.rcpat.config.Settings;

@@ -13,9 +13,12 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadFactory;
 
 /**
  * The floor of the benchmark: the irreducible work of a generate request. The same DynamoDB
@@ -23,6 +26,10 @@ import java.util.Map;
  * consistent BatchGetItem of user + permission, the conditional UpdateItem that adds a token),
  * with no pipeline, no JSON, no hashing, no two-factor check. The token name comes from a
  * header; the stored record has the shape and size of a real one.
+ *
+ * <p>{@link #withCount()}: the same, plus the rate limiter's count (the same UpdateItem on the
+ * rate-limit table) on a virtual thread beside the read: what one more concurrent call costs
+ * against this emulator on this machine, with nothing of ours around it.
  */
 public final class FloorFunction implements RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> {
 
@@ -33,12 +40,24 @@ public final class FloorFunction implements RequestHandler<APIGatewayProxyReques
     private final DynamoDbClient dynamo;
     private final String usersTable;
     private final String permissionsTable;
+    private final String rateLimitTable;
+    private final ThreadFactory threads = Thread.ofVirtual().factory();
 
     public FloorFunction() {
+        this(null);
+    }
+
+    private FloorFunction(String rateLimitTable) {
         AwsEnvironment aws = AwsEnvironment.fromEnvironment();
         dynamo = AwsClients.dynamoDb(aws, AwsClients.httpClient(), calls);
         usersTable = System.getenv("USERS_TABLE");
         permissionsTable = System.getenv("PERMISSIONS_TABLE");
+        this.rateLimitTable = rateLimitTable;
+    }
+
+    /** The floor with the rate limiter's count beside its read. */
+    public static FloorFunction withCount() {
+        return new FloorFunction(System.getenv("RATE_LIMIT_TABLE"));
     }
 
     /** The AWS calls of the current request. */
@@ -56,7 +75,27 @@ public final class FloorFunction implements RequestHandler<APIGatewayProxyReques
                 .keys(Map.of("_id", AttributeValue.fromS(userId))).consistentRead(true).build());
         keys.put(permissionsTable, KeysAndAttributes.builder()
                 .keys(Map.of("_id", AttributeValue.fromS(PERMISSION))).consistentRead(true).build());
+        CompletableFuture<Void> counted = CompletableFuture.completedFuture(null);
+        if (rateLimitTable != null) {
+            CompletableFuture<Void> done = new CompletableFuture<>();
+            String key = event.getRequestContext().getIdentity().getSourceIp() + "|POST floor|" + (System.currentTimeMillis() / 60_000);
+            threads.newThread(calls.onBehalfOfThisThread(() -> {
+                try {
+                    dynamo.updateItem(b -> b.tableName(rateLimitTable)
+                            .key(Map.of("_id", AttributeValue.fromS(key)))
+                            .updateExpression("ADD #calls :one SET #ttl = :ttl")
+                            .expressionAttributeNames(Map.of("#calls", "calls", "#ttl", "ttl"))
+                            .expressionAttributeValues(Map.of(":one", AttributeValue.fromN("1"),
+                                    ":ttl", AttributeValue.fromN(Long.toString(System.currentTimeMillis() / 1000 + 120))))
+                            .returnValues(ReturnValue.UPDATED_NEW));
+                } finally {
+                    done.complete(null);
+                }
+            })).start();
+            counted = done;
+        }
         dynamo.batchGetItem(b -> b.requestItems(keys));
+        counted.join();
 
         Map<String, AttributeValue> record = new HashMap<>();
         record.put("hashedToken", AttributeValue.fromS(HASH));

@@ -27,20 +27,16 @@ import java.util.Map;
  * {@code BENCH key=value ...} for the parent.
  *
  * <pre>
- * cold: LambdaLauncher cold HANDLER_CLASS           (env BENCH_USER, BENCH_TOKEN, BENCH_NAME, [BENCH_TOTP],
- *       [BENCH_PRIME=1: run the SnapStart priming between init and the request])
- * warm: LambdaLauncher warm HANDLER_CLASS USERS_FILE [HANDLER_CLASS USERS_FILE ...] WARMUP COUNT
- *       (USERS_FILE: "userId token" per line; figures prefixed 0., 1., ... per handler)
+ * cold: LambdaLauncher cold HANDLER_CLASS           (env BENCH_USER, BENCH_TOKEN, BENCH_NAME, BENCH_SOURCE_IP,
+ *       [BENCH_TOTP], [BENCH_PRIME=1: run the SnapStart priming between init and the request])
+ * warm: LambdaLauncher warm HANDLER USERS_FILE [HANDLER USERS_FILE ...] WARMUP COUNT
+ *       (USERS_FILE: "userId token sourceIp" per line; figures prefixed 0., 1., ... per handler;
+ *       HANDLER: a class name, for ours optionally with settings: ApiHandler?NAME=VALUE&NAME=VALUE,
+ *       for the floor optionally FloorFunction?count)
  * </pre>
  * Uses only the JDK and classes that are in the Lambda zip, so it loads nothing the function would not.
  */
 public final class LambdaLauncher {
-
-    /**
-     * Our handler with token notices switched off ({@code TOKEN_NOTIFICATIONS_ENABLED=false}), for
-     * the warm JVM where it takes turns with the one that mails them. Cold runs set the variable.
-     */
-    static final String HANDLER_WITHOUT_NOTICES = ApiHandler.class.getName() + "#notices-off";
 
     private LambdaLauncher() { }
 
@@ -75,7 +71,7 @@ public final class LambdaLauncher {
         }
         long classesAfterInit = loadedClasses(classLog);
         APIGatewayProxyRequestEvent event = event(System.getenv("BENCH_USER"), System.getenv("BENCH_TOKEN"),
-                System.getenv("BENCH_NAME"), System.getenv("BENCH_TOTP"));
+                System.getenv("BENCH_NAME"), System.getenv("BENCH_TOTP"), System.getenv("BENCH_SOURCE_IP"));
         long t2 = System.nanoTime();
         APIGatewayProxyResponseEvent response = handler.handleRequest(event, null);
         long t3 = System.nanoTime();
@@ -116,7 +112,7 @@ public final class LambdaLauncher {
         for (int i = 0; i < warmup + count; i++) {
             for (int h = 0; h < n; h++) {
                 String[] u = users.get(h).get(i % users.get(h).size());
-                APIGatewayProxyRequestEvent event = event(u[0], u[1], "bench-" + i, null);
+                APIGatewayProxyRequestEvent event = event(u[0], u[1], "bench-" + i, null, u[2]);
                 long t0 = System.nanoTime();
                 APIGatewayProxyResponseEvent response = handlers.get(h).handler().handleRequest(event, null);
                 long t1 = System.nanoTime();
@@ -163,29 +159,36 @@ public final class LambdaLauncher {
 
     /**
      * Builds the handler exactly as its no-arg constructor would (for ours: the composition root
-     * from the environment), keeping a hand on its call counter.
+     * from the environment, with the settings the spec adds after {@code ?}), keeping a hand on its
+     * call counter.
      */
-    static Launched launch(String className) {
+    static Launched launch(String spec) {
+        String className = spec.contains("?") ? spec.substring(0, spec.indexOf('?')) : spec;
         if (className.equals(ApiHandler.class.getName())) {
-            CompositionRoot root = CompositionRoot.fromEnvironment();
-            return new Launched(new ApiHandler(root), root.calls(), new Priming(root)::prime);
-        }
-        if (className.equals(HANDLER_WITHOUT_NOTICES)) {
-            Map<String, String> env = new HashMap<>(System.getenv());
-            env.put(Settings.TOKEN_NOTIFICATIONS_ENABLED, "false");
-            CompositionRoot root = CompositionRoot.build(Settings.from(env), AwsEnvironment.from(env), Clock.systemUTC(),
-                    System.out::println);
+            CompositionRoot root = spec.equals(className) ? CompositionRoot.fromEnvironment()
+                    : CompositionRoot.build(Settings.from(withSettings(System.getenv(), spec.substring(spec.indexOf('?') + 1))),
+                            AwsEnvironment.fromEnvironment(), Clock.systemUTC(), System.out::println);
             return new Launched(new ApiHandler(root), root.calls(), new Priming(root)::prime);
         }
         if (className.equals(FloorFunction.class.getName())) {
-            FloorFunction floor = new FloorFunction();
+            FloorFunction floor = spec.endsWith("?count") ? FloorFunction.withCount() : new FloorFunction();
             return new Launched(floor, floor.calls(), () -> { });
         }
         throw new IllegalArgumentException("unknown handler " + className);
     }
 
-    /** The event API Gateway's REST proxy integration sends for a generate request. */
-    static APIGatewayProxyRequestEvent event(String userId, String token, String tokenName, String totpCode) {
+    /** {@code environment} with the {@code NAME=VALUE&...} of a handler spec on top. */
+    static Map<String, String> withSettings(Map<String, String> environment, String settings) {
+        Map<String, String> env = new HashMap<>(environment);
+        for (String pair : settings.split("&")) {
+            env.put(pair.substring(0, pair.indexOf('=')), pair.substring(pair.indexOf('=') + 1));
+        }
+        return env;
+    }
+
+    /** The event API Gateway's REST proxy integration sends for a generate request from {@code sourceIp}. */
+    static APIGatewayProxyRequestEvent event(String userId, String token, String tokenName, String totpCode,
+                                             String sourceIp) {
         Map<String, String> headers = new HashMap<>();
         headers.put("X-User-Id", userId);
         headers.put("X-Auth-Token", token);
@@ -197,7 +200,7 @@ public final class LambdaLauncher {
             headers.put("x-2fa-method", "totp");
         }
         APIGatewayProxyRequestEvent.RequestIdentity identity = new APIGatewayProxyRequestEvent.RequestIdentity();
-        identity.setSourceIp("203.0.113.20");
+        identity.setSourceIp(sourceIp);
         identity.setUserAgent("rcpat-bench/1.0");
         APIGatewayProxyRequestEvent.ProxyRequestContext ctx = new APIGatewayProxyRequestEvent.ProxyRequestContext();
         ctx.setIdentity(identity);

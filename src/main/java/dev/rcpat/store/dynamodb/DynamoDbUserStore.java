@@ -207,10 +207,47 @@ public final class DynamoDbUserStore implements UserStore {
                     x.set(totp + "." + x.name(FAILED_ATTEMPTS) + " = " + x.value(num(0)));
                     x.condition("attribute_exists(" + totp + ")");
                 }
+                case UserWrite.PruneLoginTokens prune -> {
+                    String tokens = x.name(LOGIN_TOKENS);
+                    for (String hash : prune.hashes()) {
+                        x.remove(tokens + "." + x.name(hash));
+                    }
+                    x.condition("size(" + tokens + ") = " + x.value(num(prune.countBefore())));
+                }
+                case UserWrite.RemoveLoginToken remove -> {
+                    String path = x.name(LOGIN_TOKENS) + "." + x.name(remove.hashedToken());
+                    x.remove(path);
+                    x.condition("attribute_exists(" + path + ")");
+                }
+                case UserWrite.CountFailedLogin ignored -> {
+                    String failures = x.name(LOGIN_FAILURES);
+                    x.set(failures + " = if_not_exists(" + failures + ", " + x.value(num(0)) + ") + " + x.value(num(1)));
+                }
+                case UserWrite.BlockLogins block -> {
+                    x.set(x.name(LOGIN_BLOCKED_UNTIL) + " = " + x.value(num(block.until())));
+                    x.set(x.name(LOGIN_FAILURES) + " = " + x.value(num(0)));
+                }
+                case UserWrite.ClearLoginFailures ignored -> {
+                    x.remove(x.name(LOGIN_FAILURES));
+                    x.remove(x.name(LOGIN_BLOCKED_UNTIL));
+                }
+                case UserWrite.ResetFailedPasswords reset -> {
+                    x.remove(x.name(PASSWORD_FAILED_ATTEMPTS));
+                    x.remove(x.name(PASSWORD_LOCKED_UNTIL));
+                    passwordUsable(x, reset.now(), reset.maxFailedAttempts());
+                }
+                case UserWrite.CountFailedPassword failed -> {
+                    String count = x.name(PASSWORD_FAILED_ATTEMPTS);
+                    x.set(count + " = if_not_exists(" + count + ", " + x.value(num(0)) + ") + " + x.value(num(1)));
+                    passwordUsable(x, failed.now(), failed.maxFailedAttempts());
+                }
+                case UserWrite.LockPassword lock -> {
+                    x.set(x.name(PASSWORD_LOCKED_UNTIL) + " = " + x.value(num(lock.until())));
+                    x.set(x.name(PASSWORD_FAILED_ATTEMPTS) + " = " + x.value(num(0)));
+                }
                 case UserWrite.AddLoginToken add -> {
                     String path = x.name(LOGIN_TOKENS) + "." + x.name(add.token().key());
                     x.set(path + " = " + x.value(UserItem.toItem(add.token())));
-                    x.condition("attribute_not_exists(" + path + ")");
                 }
             }
         }
@@ -233,6 +270,17 @@ public final class DynamoDbUserStore implements UserStore {
         String totp = x.name(TOTP);
         String lockedUntil = totp + "." + x.name(LOCKED_UNTIL);
         String failed = totp + "." + x.name(FAILED_ATTEMPTS);
+        x.condition("(attribute_not_exists(" + lockedUntil + ") OR " + lockedUntil + " <= " + x.value(num(now)) + ")");
+        x.condition("(attribute_not_exists(" + failed + ") OR " + failed + " < " + x.value(num(maxFailed)) + ")");
+    }
+
+    /**
+     * The condition that the password fallback may take a digest: not locked at {@code now}, and
+     * fewer than {@code maxFailed} failures counted.
+     */
+    private static void passwordUsable(Expression x, long now, int maxFailed) {
+        String lockedUntil = x.name(PASSWORD_LOCKED_UNTIL);
+        String failed = x.name(PASSWORD_FAILED_ATTEMPTS);
         x.condition("(attribute_not_exists(" + lockedUntil + ") OR " + lockedUntil + " <= " + x.value(num(now)) + ")");
         x.condition("(attribute_not_exists(" + failed + ") OR " + failed + " < " + x.value(num(maxFailed)) + ")");
     }

@@ -2,6 +2,8 @@ package dev.rcpat.store.dynamodb;
 
 import dev.rcpat.domain.EmailAddress;
 import dev.rcpat.domain.EmailCode;
+import dev.rcpat.domain.LoginAttempts;
+import dev.rcpat.domain.PasswordAttempts;
 import dev.rcpat.domain.StoredToken;
 import dev.rcpat.domain.TotpState;
 import dev.rcpat.domain.User;
@@ -32,6 +34,10 @@ public final class UserItem {
     public static final String TOTP = "totp";
     public static final String EMAIL_2FA = "email2fa";
     public static final String EMAIL_CODE = "emailCode";
+    public static final String LOGIN_FAILURES = "loginFailures";
+    public static final String LOGIN_BLOCKED_UNTIL = "loginBlockedUntil";
+    public static final String PASSWORD_FAILED_ATTEMPTS = "passwordFailedAttempts";
+    public static final String PASSWORD_LOCKED_UNTIL = "passwordLockedUntil";
 
     // Token record attributes
     public static final String HASHED_TOKEN = "hashedToken";
@@ -74,7 +80,10 @@ public final class UserItem {
                 tokens(item.get(PERSONAL_ACCESS_TOKENS), StoredToken.Kind.PERSONAL_ACCESS),
                 totp(item.get(TOTP)),
                 item.containsKey(EMAIL_2FA) && bool(item.get(EMAIL_2FA).m(), ENABLED),
-                emailCode(item.get(EMAIL_CODE)));
+                emailCode(item.get(EMAIL_CODE)),
+                s(item, NAME),
+                new LoginAttempts((int) n(item, LOGIN_FAILURES, 0L), nOrNull(item, LOGIN_BLOCKED_UNTIL)),
+                new PasswordAttempts((int) n(item, PASSWORD_FAILED_ATTEMPTS, 0L), nOrNull(item, PASSWORD_LOCKED_UNTIL)));
     }
 
     /** A complete new user item, with the empty token maps that later nested writes need. */
@@ -82,6 +91,9 @@ public final class UserItem {
         Map<String, AttributeValue> item = new LinkedHashMap<>();
         item.put(ID, str(user.id()));
         item.put(USERNAME, str(user.username()));
+        if (user.name() != null) {
+            item.put(NAME, str(user.name()));
+        }
         item.put(ACTIVE, AttributeValue.fromBool(user.active()));
         item.put(ROLES, AttributeValue.fromL(user.roles().stream().map(UserItem::str).toList()));
         item.put(EMAILS, AttributeValue.fromL(user.emails().stream()
@@ -103,6 +115,10 @@ public final class UserItem {
         if (user.emailCode() != null) {
             item.put(EMAIL_CODE, toItem(user.emailCode()));
         }
+        if (user.passwordAttempts().failedAttempts() > 0) {
+            item.put(PASSWORD_FAILED_ATTEMPTS, num(user.passwordAttempts().failedAttempts()));
+        }
+        putIfSet(item, PASSWORD_LOCKED_UNTIL, user.passwordAttempts().lockedUntil());
         return item;
     }
 

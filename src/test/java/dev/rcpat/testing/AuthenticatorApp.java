@@ -1,4 +1,4 @@
-package dev.rcpat.twofactor;
+package dev.rcpat.testing;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -10,17 +10,17 @@ import java.security.GeneralSecurityException;
  * What a user's authenticator app computes (RFC 6238: HMAC-SHA1, 30 s, 6 digits), written here
  * from the RFC independently of the production code, so the tests check it rather than mirror it.
  */
-final class AuthenticatorApp {
+public final class AuthenticatorApp {
 
     private static final String BASE32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 
     private AuthenticatorApp() { }
 
-    static String code(String base32Secret, long epochMillis) {
+    public static String code(String base32Secret, long epochMillis) {
         return codeForStep(base32Secret, Math.floorDiv(epochMillis, 30_000L));
     }
 
-    static String codeForStep(String base32Secret, long step) {
+    public static String codeForStep(String base32Secret, long step) {
         try {
             Mac mac = Mac.getInstance("HmacSHA1");
             mac.init(new SecretKeySpec(base32Decode(base32Secret), "HmacSHA1"));
