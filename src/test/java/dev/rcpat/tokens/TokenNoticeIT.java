@@ -52,7 +52,6 @@ class TokenNoticeIT {
     Map<String, String> headers() {
         Map<String, String> h = auth(user.userId(), user.token());
         h.put("User-Agent", "deploy-bot/2.1 (+https://ci.example)");
-        h.put("X-Test-Source-Ip", "198.51.100.23");
         return h;
     }
 
@@ -78,7 +77,7 @@ class TokenNoticeIT {
         assertEquals(TokenNoticeMail.subject(TokenChange.CREATED), notice.subject());
         assertTrue(notice.text().contains("The personal access token \"ci deploy\" was created for your account."),
                 notice.text());
-        assertTrue(notice.text().contains("IP address:  198.51.100.23"), notice.text());
+        assertTrue(notice.text().contains("IP address:  " + Api.DEFAULT_SOURCE_IP), notice.text());
         assertTrue(notice.text().contains("Client:      deploy-bot/2.1 (+https://ci.example)"), notice.text());
         assertTrue(notice.text().contains("When:        " + java.time.format.DateTimeFormatter
                 .ofPattern("uuuu-MM-dd HH:mm:ss 'UTC'").withZone(java.time.ZoneOffset.UTC)
