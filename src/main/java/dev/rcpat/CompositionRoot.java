@@ -13,9 +13,12 @@ import dev.rcpat.http.Route;
 import dev.rcpat.http.SessionBodies;
 import dev.rcpat.http.TokenBodies;
 import dev.rcpat.log.RequestLog;
-import dev.rcpat.mail.CodeMailer;
-import dev.rcpat.mail.LazyCodeMailer;
+import dev.rcpat.aws.Lazy;
+import dev.rcpat.mail.Mail;
+import dev.rcpat.mail.TokenNotifier;
 import dev.rcpat.mail.ses.SesCodeMailer;
+import dev.rcpat.mail.ses.SesRehearsal;
+import dev.rcpat.mail.ses.SesTokenNotifier;
 import dev.rcpat.session.Login;
 import dev.rcpat.session.Logout;
 import dev.rcpat.session.Me;
@@ -39,11 +42,13 @@ import dev.rcpat.twofactor.TotpCodes;
 import dev.rcpat.twofactor.TwoFactorCheck;
 import org.crac.Core;
 import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.services.ses.SesClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * The composition root: the one place that builds the collaborators and declares the routes,
@@ -56,7 +61,7 @@ public final class CompositionRoot {
     private final UserStore store;
     private final UserLookups lookups;
     private final RateLimitCounters rateLimitCounters;
-    private final CodeMailer mailer;
+    private final Mail mail;
     private final Clock clock;
     private final AwsCallCounter calls;
     private final RandomSource random;
@@ -66,22 +71,28 @@ public final class CompositionRoot {
     /** Held here because CRaC holds registered resources weakly. */
     private Priming priming;
 
+    /**
+     * @param logLines where the log lines go (standard output on Lambda, where CloudWatch Logs takes
+     *                 them and extracts the metrics)
+     */
     public CompositionRoot(Settings settings, UserStore store, UserLookups lookups, RateLimitCounters rateLimitCounters,
-                           CodeMailer mailer, Clock clock, RequestLog log, AwsCallCounter calls) {
+                           Mail mail, Clock clock, Consumer<String> logLines, AwsCallCounter calls) {
         this.settings = settings;
         this.store = store;
         this.lookups = lookups;
         this.rateLimitCounters = rateLimitCounters;
-        this.mailer = mailer;
+        this.mail = mail;
         this.clock = clock;
         this.calls = calls;
         this.random = new RandomSource(new SecureRandom());
         this.tokens = new TokenGenerator(random);
         this.totpCodes = new TotpCodes();
+        RequestLog log = new RequestLog(logLines, settings.metricsNamespace());
         Authenticator authenticator = new Authenticator(settings.loginExpirationDays());
-        EmailCheck email = new EmailCheck(settings, store, mailer, new EmailCodes(random));
+        EmailCheck email = new EmailCheck(settings, store, mail.codes(), new EmailCodes(random));
         TwoFactorCheck twoFactor = new TwoFactorCheck(settings, store, new TotpCheck(settings, store, totpCodes), email);
-        OutcomeWriter writer = new OutcomeWriter(store, authenticator, twoFactor, log);
+        TokenNotifier notifier = settings.tokenNotificationsEnabled() ? mail.notices() : TokenNotifier.OFF;
+        OutcomeWriter writer = new OutcomeWriter(store, authenticator, twoFactor, notifier, log);
         RateLimiter limiter = new RateLimiter(settings.rateLimiterEnabled(), settings.rateLimitCalls(),
                 settings.rateLimitWindowMillis(), rateLimitCounters, calls, clock);
         this.pipeline = new Pipeline(routes(authenticator, twoFactor, email), store, limiter, authenticator, twoFactor,
@@ -112,7 +123,7 @@ public final class CompositionRoot {
     /** What Lambda runs: configured from environment variables, with SnapStart priming registered. */
     public static CompositionRoot fromEnvironment() {
         CompositionRoot root = build(Settings.fromEnvironment(), AwsEnvironment.fromEnvironment(),
-                Clock.systemUTC(), RequestLog.toStandardOut());
+                Clock.systemUTC(), System.out::println);
         // SnapStart runs the priming before the snapshot and refreshes after each restore;
         // without CRaC (local runs, on-demand Lambda) registering does nothing.
         root.priming = new Priming(root);
@@ -121,16 +132,19 @@ public final class CompositionRoot {
     }
 
     /** Real SDK clients against {@code aws}; used by Lambda, the local stack and the tests. */
-    public static CompositionRoot build(Settings settings, AwsEnvironment aws, Clock clock, RequestLog log) {
+    public static CompositionRoot build(Settings settings, AwsEnvironment aws, Clock clock, Consumer<String> logLines) {
         AwsCallCounter calls = new AwsCallCounter();
         SdkHttpClient http = AwsClients.httpClient();
         DynamoDbClient dynamo = AwsClients.dynamoDb(aws, http, calls);
         UserStore store = new DynamoDbUserStore(dynamo, settings.usersTable(), settings.permissionsTable());
         UserLookups lookups = new DynamoDbUserLookups(dynamo, settings.lookupsTable());
         RateLimitCounters counters = new DynamoDbRateLimitCounters(dynamo, settings.rateLimitTable());
-        CodeMailer mailer = new LazyCodeMailer(
-                () -> new SesCodeMailer(AwsClients.ses(aws, http, calls), settings.senderAddress()));
-        return new CompositionRoot(settings, store, lookups, counters, mailer, clock, log, calls);
+        SesRehearsal rehearsal = new SesRehearsal();
+        Lazy<SesClient> ses = new Lazy<>(() -> AwsClients.ses(aws, rehearsal.around(http), calls));
+        SesCodeMailer codes = new SesCodeMailer(ses, settings.senderAddress());
+        SesTokenNotifier notices = new SesTokenNotifier(ses, settings.senderAddress());
+        Mail mail = new Mail(codes, notices, () -> rehearsal.rehearse(codes, notices, clock.millis()));
+        return new CompositionRoot(settings, store, lookups, counters, mail, clock, logLines, calls);
     }
 
     public Settings settings() {
@@ -149,8 +163,8 @@ public final class CompositionRoot {
         return rateLimitCounters;
     }
 
-    public CodeMailer mailer() {
-        return mailer;
+    public Mail mail() {
+        return mail;
     }
 
     public Clock clock() {

@@ -9,7 +9,6 @@ import dev.rcpat.domain.User;
 import dev.rcpat.http.Pipeline;
 import dev.rcpat.http.Route;
 import dev.rcpat.json.JsonCodec;
-import dev.rcpat.mail.LazyCodeMailer;
 import dev.rcpat.store.ConditionFailedException;
 import dev.rcpat.store.StoreUnavailableException;
 import dev.rcpat.store.UserWrite;
@@ -28,7 +27,8 @@ import java.util.function.Supplier;
  * pipeline for a user that cannot exist (event parsing, hashing, the BatchGetItem round trip and,
  * beside it, the rate-limit count, the 401 rendering and the log line), a conditional UpdateItem
  * that cannot apply (write marshalling and the condition-failure path), and each module's own
- * warm-up (TOTP, bcrypt, the SES client). No user or permission is written: the only write to the
+ * warm-up (TOTP, bcrypt, a code mail and a token notice through the SES client, answered by the HTTP
+ * client itself so that no mail leaves). No user or permission is written: the only write to the
  * users table is refused by its condition, and the rate-limit counters counted are those of
  * 127.0.0.1, an address API Gateway never reports, which their TTL deletes. After a restore, what
  * must differ between environments is renewed.
@@ -69,7 +69,7 @@ public final class Priming implements Resource {
         String token = root.tokens().newToken();
         // The pipeline answers every outcome itself (here 401): it does not throw.
         for (Route<?> route : root.pipeline().routes()) {
-            root.pipeline().handle(event(route, token));
+            root.pipeline().rehearse(event(route, token));
         }
         try {
             StoredToken record = StoredToken.personalAccessToken("priming", Secrets.hashToken(token),
@@ -93,9 +93,7 @@ public final class Priming implements Resource {
         root.totpCodes().warmUp();
         EmailCodes.warmUp();
         Passwords.warmUp();
-        if (root.mailer() instanceof LazyCodeMailer lazy) {
-            lazy.build(); // the SES client, without sending anything
-        }
+        root.mail().warmUp().run(); // the SES client and a send of each mail, answered without SES
     }
 
     /** A request on {@code route} with a well-formed body, a second factor and a token for no user. */

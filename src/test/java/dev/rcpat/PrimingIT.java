@@ -33,16 +33,18 @@ class PrimingIT {
         List<Map<String, AttributeValue>> usersBefore = scan(stack.usersTable());
         List<Map<String, AttributeValue>> permissionsBefore = scan(stack.permissionsTable());
         int linesBefore = LogCapture.lines().size();
+        int mailsBefore = stack.mailbox().all().size();
 
         new Priming(services).beforeCheckpoint(null);
 
+        assertEquals(mailsBefore, stack.mailbox().all().size(), "the mails are rehearsed, not sent");
         assertEquals(usersBefore, scan(stack.usersTable()));
         assertEquals(permissionsBefore, scan(stack.permissionsTable()));
         assertTrue(scan(stack.usersTable()).stream().noneMatch(i -> i.get("_id").s().equals(Priming.NO_SUCH_USER)));
-        // The real pipeline ran for every route of the table, logged as a priming request, each counted
-        // by the rate limiter: the routes that need a login also made one BatchGetItem round trip and
-        // answered 401; the public ones were refused on their body (a login or a code request for
-        // nobody would count a failed login).
+        // The real pipeline ran for every route of the table, logged as a rehearsal: each counted in the
+        // rate limiter; the routes that need a login made one BatchGetItem round trip beside the count
+        // and answered 401; the public ones were refused on their body (a login or a code request for
+        // nobody would count a failure).
         List<String> lines = LogCapture.lines().subList(linesBefore, LogCapture.lines().size());
         var routes = services.pipeline().routes();
         assertEquals(routes.size(), lines.size(), lines.toString());
@@ -51,13 +53,15 @@ class PrimingIT {
             assertEquals("request", line.get("log").asText());
             assertEquals(routes.get(i).name(), line.get("route").asText());
             assertEquals(Priming.REQUEST_ID, line.get("requestId").asText());
+            assertTrue(line.get("rehearsal").asBoolean(), "no client sent it");
+            assertTrue(!line.has("_aws") && !line.has("Requests"), "a rehearsal counts in no metric: " + line);
             if (routes.get(i).requiresLogin()) {
                 assertEquals(401, line.get("status").asInt());
                 assertEquals("unauthorized", line.get("errorType").asText());
-                assertEquals(2, line.get("dynamodbCalls").asInt());
+                assertEquals(2, line.get("dynamodbCalls").asInt(), line.toString());
             } else {
                 assertTrue(Set.of(400, 401).contains(line.get("status").asInt()), line.toString());
-                assertEquals(1, line.get("dynamodbCalls").asInt());
+                assertEquals(1, line.get("dynamodbCalls").asInt(), line.toString());
             }
         }
         // What it counted: for 127.0.0.1 only, each route once, each deletable by TTL.
@@ -93,7 +97,7 @@ class PrimingIT {
         CompositionRoot offline = CompositionRoot.build(dev.rcpat.config.Settings.from(stack.environment(Map.of())),
                 dev.rcpat.aws.AwsEnvironment.emulators(java.net.URI.create("http://127.0.0.1:" + dev.rcpat.local.Emulators.freePort()),
                         stack.emulators().sesEndpoint()),
-                java.time.Clock.systemUTC(), new dev.rcpat.log.RequestLog(LogCapture::record));
+                java.time.Clock.systemUTC(), LogCapture::record);
         int linesBefore = LogCapture.lines().size();
         new Priming(offline).beforeCheckpoint(null); // must not throw: a failed priming must not fail the snapshot
         var line = LogCapture.lines().subList(linesBefore, LogCapture.lines().size()).stream().map(Api::json)

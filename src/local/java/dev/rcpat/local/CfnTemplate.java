@@ -59,9 +59,16 @@ public final class CfnTemplate {
         return out;
     }
 
+    /** CloudFormation refuses a key given twice in one mapping; SnakeYAML would silently keep the last. */
+    private static LoaderOptions noDuplicateKeys() {
+        LoaderOptions options = new LoaderOptions();
+        options.setAllowDuplicateKeys(false);
+        return options;
+    }
+
     private static final class IntrinsicConstructor extends SafeConstructor {
         IntrinsicConstructor() {
-            super(new LoaderOptions());
+            super(noDuplicateKeys());
             this.yamlMultiConstructors.put("!", new AbstractConstruct() {
                 @Override
                 public Object construct(Node node) {

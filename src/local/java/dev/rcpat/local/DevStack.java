@@ -5,7 +5,6 @@ import dev.rcpat.aws.AwsCallCounter;
 import dev.rcpat.aws.AwsClients;
 import dev.rcpat.aws.AwsEnvironment;
 import dev.rcpat.config.Settings;
-import dev.rcpat.log.RequestLog;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 import java.io.IOException;
@@ -83,7 +82,7 @@ public final class DevStack implements AutoCloseable {
             Map<String, String> env = environment(o.processEnvironment(), tables,
                     emulators.dynamoDbEndpoint(), emulators.sesEndpoint());
             CompositionRoot services = CompositionRoot.build(Settings.from(env), AwsEnvironment.from(env), Clock.systemUTC(),
-                    new RequestLog(requestLog));
+                    requestLog);
             HandlerRoutes routes = HandlerRoutes.bind(HandlerRoutes.declared(template), services);
             server.start(routes, requestLog);
             String apiUrl = "http://127.0.0.1:" + server.port();

@@ -9,7 +9,6 @@ import dev.rcpat.local.bench.Benchmark;
 import dev.rcpat.aws.AwsEnvironment;
 import dev.rcpat.config.Settings;
 import dev.rcpat.domain.User;
-import dev.rcpat.log.RequestLog;
 import software.amazon.awssdk.core.exception.SdkException;
 
 import java.io.FileDescriptor;
@@ -374,7 +373,7 @@ public final class LocalCli {
                 .findFirst()
                 .orElseThrow(() -> new CliException("invoke: no function serves " + event.getHttpMethod() + " " + resource));
         CompositionRoot services = CompositionRoot.build(Settings.from(s.environment()), AwsEnvironment.from(s.environment()),
-                Clock.systemUTC(), new RequestLog(requestLog));
+                Clock.systemUTC(), requestLog);
         HandlerRoutes.ProxyHandler handler = HandlerRoutes.construct(route.handlerClass(), services);
         String requestId = event.getRequestContext() != null && event.getRequestContext().getRequestId() != null
                 ? event.getRequestContext().getRequestId() : UUID.randomUUID().toString();

@@ -3,6 +3,7 @@ package dev.rcpat.config;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * Every setting the functions read, from environment variables, with Rocket.Chat's defaults
@@ -35,7 +36,9 @@ public record Settings(
         long blockFailedLoginsSeconds,
         boolean rateLimiterEnabled,
         int rateLimitCalls,
-        long rateLimitWindowMillis) {
+        long rateLimitWindowMillis,
+        boolean tokenNotificationsEnabled,
+        String metricsNamespace) {
 
     public static final String USERS_TABLE = "USERS_TABLE";
     public static final String PERMISSIONS_TABLE = "PERMISSIONS_TABLE";
@@ -63,6 +66,11 @@ public record Settings(
     public static final String API_ENABLE_RATE_LIMITER = "API_ENABLE_RATE_LIMITER";
     public static final String API_RATE_LIMIT_CALLS = "API_RATE_LIMIT_CALLS";
     public static final String API_RATE_LIMIT_WINDOW_MS = "API_RATE_LIMIT_WINDOW_MS";
+    public static final String TOKEN_NOTIFICATIONS_ENABLED = "TOKEN_NOTIFICATIONS_ENABLED";
+    public static final String METRICS_NAMESPACE = "METRICS_NAMESPACE";
+
+    /** CloudWatch's rule for a namespace: ASCII letters, digits and {@code . - _ / # :} or space, not AWS's own. */
+    private static final Pattern NAMESPACE = Pattern.compile("(?!AWS/)[A-Za-z0-9.\\-_/#: ]{1,255}");
 
     /** Every environment variable above: what template.yaml must declare and bin/local passes on. */
     public static final List<String> VARIABLES = List.of(USERS_TABLE, PERMISSIONS_TABLE, LOOKUPS_TABLE, RATE_LIMIT_TABLE,
@@ -71,7 +79,7 @@ public record Settings(
             PASSWORD_FALLBACK_MAX_ATTEMPTS, PASSWORD_FALLBACK_LOCK_SECONDS, SENDER_ADDRESS, LOGIN_EXPIRATION_DAYS,
             MAX_TOKEN_LIFETIME_DAYS, BLOCK_FAILED_LOGINS_ENABLED, BLOCK_FAILED_LOGINS_USER_ATTEMPTS,
             BLOCK_FAILED_LOGINS_IP_ATTEMPTS, BLOCK_FAILED_LOGINS_SECONDS, API_ENABLE_RATE_LIMITER, API_RATE_LIMIT_CALLS,
-            API_RATE_LIMIT_WINDOW_MS);
+            API_RATE_LIMIT_WINDOW_MS, TOKEN_NOTIFICATIONS_ENABLED, METRICS_NAMESPACE);
 
     public static Settings fromEnvironment() {
         return from(System.getenv());
@@ -105,7 +113,11 @@ public record Settings(
                 r.integer(BLOCK_FAILED_LOGINS_SECONDS, 300, 1, 86_400),
                 r.bool(API_ENABLE_RATE_LIMITER, true),
                 r.integer(API_RATE_LIMIT_CALLS, 10, 1, 1_000_000),
-                r.integer(API_RATE_LIMIT_WINDOW_MS, 60_000, 1_000, 86_400_000));
+                r.integer(API_RATE_LIMIT_WINDOW_MS, 60_000, 1_000, 86_400_000),
+
+                r.bool(TOKEN_NOTIFICATIONS_ENABLED, true),
+                r.matching(METRICS_NAMESPACE, "rcpat", NAMESPACE, "a CloudWatch namespace (letters, digits, . - _ / # : and"
+                        + " spaces, at most 255, not starting with AWS/)"));
     }
 
     private record Reader(Map<String, String> env) {
@@ -125,6 +137,17 @@ public record Settings(
         String optional(String name, String dflt) {
             String v = raw(name);
             return v == null ? dflt : v;
+        }
+
+        String matching(String name, String dflt, Pattern pattern, String what) {
+            String v = raw(name);
+            if (v == null) {
+                return dflt;
+            }
+            if (!pattern.matcher(v).matches()) {
+                throw new IllegalStateException("Setting " + name + " must be " + what + ", not '" + v + "'");
+            }
+            return v;
         }
 
         boolean bool(String name, boolean dflt) {

@@ -2,6 +2,7 @@ package dev.rcpat.core;
 
 import dev.rcpat.domain.Refusal;
 import dev.rcpat.domain.StoredToken;
+import dev.rcpat.domain.TokenChange;
 import dev.rcpat.domain.User;
 import dev.rcpat.store.UserWrite;
 
@@ -36,8 +37,8 @@ public sealed interface Outcome {
         }
     }
 
-    /** An audit line: a personal access token was {@code action} (created, regenerated, removed). */
-    record Audit(String action, StoredToken token) { }
+    /** An audit line (and a notice to the user): a personal access token was created, regenerated or removed. */
+    record Audit(TokenChange change, StoredToken token) { }
 
     /** Says which rule a rejected write broke, by throwing its refusal, given the user as re-read. */
     @FunctionalInterface

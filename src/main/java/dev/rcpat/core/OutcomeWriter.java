@@ -3,8 +3,11 @@ package dev.rcpat.core;
 import dev.rcpat.auth.Authenticator;
 import dev.rcpat.domain.Refusal;
 import dev.rcpat.domain.StoredToken;
+import dev.rcpat.domain.TokenChange;
 import dev.rcpat.domain.User;
 import dev.rcpat.log.RequestLog;
+import dev.rcpat.mail.TokenNotice;
+import dev.rcpat.mail.TokenNotifier;
 import dev.rcpat.store.ConditionFailedException;
 import dev.rcpat.store.StoreUnavailableException;
 import dev.rcpat.store.UserStore;
@@ -22,7 +25,8 @@ import java.util.Optional;
  * {@code lastUsedAt}; if a concurrent change broke its condition, the user is re-read (one more
  * round trip, on that rare path only) and the answer says what changed: 401 if the caller's token
  * is gone, the two-factor challenge if the code was spent meanwhile, the endpoint's own rule, or
- * else 409.
+ * else 409. Once a change is written, its audit lines are logged and the user is mailed a notice
+ * of each token change; a notice that cannot be sent is counted, never the request's failure.
  */
 public final class OutcomeWriter {
 
@@ -32,24 +36,59 @@ public final class OutcomeWriter {
     private final UserStore store;
     private final Authenticator authenticator;
     private final TwoFactorCheck twoFactor;
+    private final TokenNotifier notifier;
     private final RequestLog log;
 
-    public OutcomeWriter(UserStore store, Authenticator authenticator, TwoFactorCheck twoFactor, RequestLog log) {
+    public OutcomeWriter(UserStore store, Authenticator authenticator, TwoFactorCheck twoFactor, TokenNotifier notifier,
+                         RequestLog log) {
         this.store = store;
         this.authenticator = authenticator;
         this.twoFactor = twoFactor;
+        this.notifier = notifier;
         this.log = log;
     }
 
-    /** Writes {@code change} with the request's bookkeeping, then its audit lines. */
-    public Map<String, Object> write(AuthenticatedRequest request, TwoFactorPass pass, Outcome.Change change)
+    /**
+     * A change as written: the answer's body, the token changes it made, and what became of the
+     * notices mailed about them.
+     */
+    public record Written(Map<String, Object> body, List<TokenChange> tokenChanges, TokenNotifier.Delivery notices) {
+        public Written {
+            tokenChanges = List.copyOf(tokenChanges);
+        }
+    }
+
+    /** Writes {@code change} with the request's bookkeeping, then its audit lines, then mails the notices. */
+    public Written write(AuthenticatedRequest request, TwoFactorPass pass, Outcome.Change change)
             throws Refusal, StoreUnavailableException {
         apply(request, pass, change);
         for (Outcome.Audit audit : change.audits()) {
-            log.audit(audit.action(), request.user().id(), audit.token().name(), audit.token().lastTokenPart(),
+            log.audit(audit.change(), request.user().id(), audit.token().name(), audit.token().lastTokenPart(),
                     request.client());
         }
-        return change.body();
+        return new Written(change.body(), change.audits().stream().map(Outcome.Audit::change).toList(),
+                notifyUser(request, change.audits()));
+    }
+
+    /** Best effort, after the write: the change stands whatever the mail service does. */
+    private TokenNotifier.Delivery notifyUser(AuthenticatedRequest request, List<Outcome.Audit> audits) {
+        User user = request.user();
+        List<String> to = user.verifiedEmails();
+        TokenNotifier.Delivery delivery = TokenNotifier.Delivery.NONE;
+        if (to.isEmpty()) {
+            return delivery;
+        }
+        for (Outcome.Audit audit : audits) {
+            TokenNotice notice = new TokenNotice(user.username(), audit.token().name(), audit.change(), request.now(),
+                    request.client().sourceIp(), request.client().userAgent());
+            try {
+                delivery = delivery.plus(notifier.notify(to, notice));
+            } catch (RuntimeException e) {
+                // A bug in a notice must not turn a stored token into a 503 the client would retry.
+                delivery = delivery.plus(new TokenNotifier.Delivery(0, to.size(), e.getClass().getSimpleName()));
+            }
+        }
+        return delivery;
     }
 
     /** For requests that write no change (read-only or refused): records the token's use when due. Best effort. */

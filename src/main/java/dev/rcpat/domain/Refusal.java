@@ -36,13 +36,20 @@ public final class Refusal extends Exception {
     private final String errorType;
     private final String reason;
     private final Map<String, Object> details;
+    private final Dependency failedDependency;
 
     private Refusal(Kind kind, String errorType, String reason, Map<String, Object> details, Throwable cause) {
+        this(kind, errorType, reason, details, null, cause);
+    }
+
+    private Refusal(Kind kind, String errorType, String reason, Map<String, Object> details,
+                    Dependency failedDependency, Throwable cause) {
         super(errorType != null ? errorType : kind.name(), cause, false, false);
         this.kind = kind;
         this.errorType = errorType;
         this.reason = reason;
         this.details = details == null ? Map.of() : details;
+        this.failedDependency = failedDependency;
     }
 
     public static Refusal notLoggedIn() {
@@ -93,8 +100,9 @@ public final class Refusal extends Exception {
                         + " seconds before trying this endpoint again.", null, null);
     }
 
-    public static Refusal unavailable(String message, Throwable cause) {
-        return new Refusal(Kind.UNAVAILABLE, "error-service-unavailable", message, null, cause);
+    /** A 503; {@code failed} is the dependency that failed, or null when none did (a bug). */
+    public static Refusal unavailable(String message, Dependency failed, Throwable cause) {
+        return new Refusal(Kind.UNAVAILABLE, "error-service-unavailable", message, null, failed, cause);
     }
 
     public Kind kind() {
@@ -112,5 +120,10 @@ public final class Refusal extends Exception {
 
     public Map<String, Object> details() {
         return details;
+    }
+
+    /** For {@link Kind#UNAVAILABLE}: the dependency that failed; null otherwise, and for a bug. */
+    public Dependency failedDependency() {
+        return failedDependency;
     }
 }

@@ -9,6 +9,7 @@ import dev.rcpat.core.AuthenticatedRequest;
 import dev.rcpat.core.Outcome;
 import dev.rcpat.core.OutcomeWriter;
 import dev.rcpat.core.PublicEndpoint;
+import dev.rcpat.domain.Dependency;
 import dev.rcpat.domain.Permissions;
 import dev.rcpat.domain.Refusal;
 import dev.rcpat.domain.StoredToken;
@@ -75,20 +76,32 @@ public final class Pipeline {
     }
 
     public APIGatewayProxyResponseEvent handle(APIGatewayProxyRequestEvent invocation) {
+        return serve(invocation, false);
+    }
+
+    /**
+     * Serves {@code invocation} as {@link #handle} does, for SnapStart priming: its log line says
+     * {@code "rehearsal":true} and counts in no metric, since no client sent it.
+     */
+    public APIGatewayProxyResponseEvent rehearse(APIGatewayProxyRequestEvent invocation) {
+        return serve(invocation, true);
+    }
+
+    private APIGatewayProxyResponseEvent serve(APIGatewayProxyRequestEvent invocation, boolean rehearsal) {
         long started = System.nanoTime();
         calls.reset();
         // Lambda hands a null event to a function invoked with the payload null: an empty request.
         APIGatewayProxyRequestEvent event = invocation != null ? invocation : new APIGatewayProxyRequestEvent();
         ApiRequest request = new ApiRequest(event);
+        RequestLog.Request line = new RequestLog.Request(clock.millis(), request.httpMethod(), request.sourceIp(),
+                request.requestId());
         Route<?> route = routes.get(Route.key(String.valueOf(request.httpMethod()), String.valueOf(request.resource())));
-        String userId = null;
-        String errorType = null;
-        String cause = null;
         Responses.Answer answer;
         if (route == null) {
             answer = Responses.notFound();
-            errorType = "not-found";
+            line.unmatched(request.resource()).errorType("not-found");
         } else {
+            line.route(route.name());
             RateLimiter.Count count = RateLimiter.Count.NOT_COUNTED;
             RateLimit limit = RateLimit.NONE;
             try {
@@ -101,12 +114,12 @@ public final class Pipeline {
                     count = limiter.count(counted, request.sourceIp(), credentials.userId());
                     UserStore.Snapshot snapshot = store.load(credentials.userId(), permissionsToRead(route));
                     AuthenticatedRequest caller = authenticate(route, request, snapshot, credentials.token());
-                    userId = caller.user().id();
+                    line.user(caller.user().id());
                     limit = count.judge(snapshot.holds(Permissions.API_BYPASS_RATE_LIMIT));
                     if (limit.refused()) {
                         throw Refusal.tooManyRequests(limit.retryAfterSeconds());
                     }
-                    result = run(route, request, caller);
+                    result = run(route, request, caller, line);
                 } else {
                     // A route without a login is counted by address alone (Rocket.Chat counts its login too).
                     count = limiter.count(counted, request.sourceIp(), PUBLIC_CALLER);
@@ -115,37 +128,54 @@ public final class Pipeline {
                         throw Refusal.tooManyRequests(limit.retryAfterSeconds());
                     }
                     PublicEndpoint.Answer served = runPublic(route, request);
-                    userId = served.userId();
+                    line.user(served.userId());
                     result = served.body();
                 }
                 answer = route.addsSuccessField() ? Responses.success(result) : Responses.successAsIs(result);
             } catch (Refusal refusal) {
                 answer = Responses.refused(refusal);
-                errorType = refusal.errorType();
-                if (refusal.getCause() != null) {
-                    cause = refusal.getCause().getClass().getSimpleName();
+                line.errorType(refusal.errorType());
+                String challenged = challengedMethod(refusal);
+                if (challenged != null) {
+                    // else the method a passed second factor recorded stands (refused after it, e.g. a taken name)
+                    line.twoFactorMethod(challenged);
+                }
+                String cause = refusal.getCause() == null ? null : refusal.getCause().getClass().getSimpleName();
+                if (refusal.kind() == Refusal.Kind.UNAVAILABLE) {
+                    line.unavailable(refusal.failedDependency(), cause);
+                } else {
+                    line.cause(cause);
                 }
             } catch (StoreUnavailableException e) {
-                answer = Responses.refused(Refusal.unavailable("The token store is unavailable, try again later", e));
-                errorType = "error-service-unavailable";
-                cause = e.getCause() == null ? e.getClass().getSimpleName() : e.getCause().getClass().getSimpleName();
+                answer = Responses.refused(Refusal.unavailable("The token store is unavailable, try again later",
+                        Dependency.DYNAMODB, e));
+                line.errorType("error-service-unavailable").unavailable(Dependency.DYNAMODB,
+                        e.getCause() == null ? e.getClass().getSimpleName() : e.getCause().getClass().getSimpleName());
             } catch (RuntimeException | StackOverflowError e) {
                 // A bug must not become a crashed invocation (API Gateway's 502) nor leak a trace.
                 // Other Errors (OutOfMemoryError) are left to Lambda, which replaces the environment.
                 answer = Responses.refused(Refusal.unavailable(
-                        "The service could not complete the request, try again later", e));
-                errorType = "error-service-unavailable";
-                cause = e.getClass().getName();
+                        "The service could not complete the request, try again later", null, e));
+                line.errorType("error-service-unavailable").unavailable(null, e.getClass().getName());
             } finally {
                 count.close();
             }
             answer = answer.withHeaders(limit.headers());
         }
         long latencyMs = (System.nanoTime() - started) / 1_000_000;
-        log.request(new RequestLog.Request(route == null ? request.resource() : route.name(), request.httpMethod(),
-                answer.status(), latencyMs, userId, errorType, calls.calls(AwsCallCounter.Service.DYNAMODB),
-                calls.calls(AwsCallCounter.Service.SES), request.requestId(), cause));
+        line.answered(answer.status(), latencyMs)
+                .awsCalls(calls.calls(AwsCallCounter.Service.DYNAMODB), calls.calls(AwsCallCounter.Service.SES));
+        if (rehearsal) {
+            line.rehearsal();
+        }
+        log.request(line);
         return answer.toEvent();
+    }
+
+    /** The second factor a two-factor answer names ({@code details.method}); null for any other refusal. */
+    private static String challengedMethod(Refusal refusal) {
+        boolean twoFactorAnswer = refusal.errorType() != null && refusal.errorType().startsWith("totp-");
+        return twoFactorAnswer && refusal.details().get("method") instanceof String method ? method : null;
     }
 
     /** Who a route without a login is counted for: no user, so nobody exempt. */
@@ -191,8 +221,8 @@ public final class Pipeline {
         return route.publicEndpoint().handle(input, request.client(), clock.millis());
     }
 
-    private <I> Map<String, Object> run(Route<I> route, ApiRequest request, AuthenticatedRequest caller)
-            throws Refusal, StoreUnavailableException {
+    private <I> Map<String, Object> run(Route<I> route, ApiRequest request, AuthenticatedRequest caller,
+                                        RequestLog.Request line) throws Refusal, StoreUnavailableException {
         boolean changeAttempted = false;
         try {
             ObjectNode fields = request.bodyObject(); // malformed bodies are refused before anything is challenged
@@ -201,12 +231,16 @@ public final class Pipeline {
                 pass = twoFactor.verify(new TwoFactorRequest(caller.user(), caller.token(),
                         request.header(TWO_FACTOR_CODE_HEADER), request.header(TWO_FACTOR_METHOD_HEADER),
                         caller.now(), caller.client().fingerprint()));
+                line.twoFactorMethod(pass.codeMethod().orElse(null));
             }
             I input = route.input().read(new RequestBody(fields, request.isFormEncoded(), request::header));
             Outcome outcome = route.endpoint().handle(caller, input);
             if (outcome instanceof Outcome.Change change) {
                 changeAttempted = true;
-                return writer.write(caller, pass, change);
+                OutcomeWriter.Written written = writer.write(caller, pass, change);
+                line.tokenChanges(written.tokenChanges()).notifications(written.notices().sent(),
+                        written.notices().failed(), written.notices().failure());
+                return written.body();
             }
             return outcome.body();
         } finally {

@@ -4,6 +4,7 @@ import dev.rcpat.core.AuthenticatedRequest;
 import dev.rcpat.core.Endpoint;
 import dev.rcpat.core.Outcome;
 import dev.rcpat.domain.StoredToken;
+import dev.rcpat.domain.TokenChange;
 import dev.rcpat.store.UserWrite;
 
 import java.util.LinkedHashMap;
@@ -23,7 +24,7 @@ public final class Logout implements Endpoint<Void> {
         StoredToken used = request.token();
         if (used.isPersonalAccessToken()) {
             return new Outcome.Change(List.of(new UserWrite.RemovePersonalAccessToken(used.name())), used.name(),
-                    fresh -> { }, ordered(), List.of(new Outcome.Audit("removed", used)));
+                    fresh -> { }, ordered(), List.of(new Outcome.Audit(TokenChange.REMOVED, used)));
         }
         return new Outcome.Change(List.of(new UserWrite.RemoveLoginToken(used.hashedToken())), null,
                 fresh -> { }, ordered(), List.of());

@@ -5,6 +5,7 @@ import dev.rcpat.core.AuthenticatedRequest;
 import dev.rcpat.core.Endpoint;
 import dev.rcpat.core.Outcome;
 import dev.rcpat.domain.Refusal;
+import dev.rcpat.domain.TokenChange;
 import dev.rcpat.domain.User;
 import dev.rcpat.store.UserWrite;
 
@@ -47,7 +48,7 @@ public final class GenerateToken implements Endpoint<GenerateToken.Input> {
         return new Outcome.Change(
                 List.of(new UserWrite.AddPersonalAccessToken(issued.record(), User.MAX_PERSONAL_ACCESS_TOKENS)),
                 null, fresh -> checkRoomFor(name, fresh), body,
-                List.of(new Outcome.Audit("created", issued.record())));
+                List.of(new Outcome.Audit(TokenChange.CREATED, issued.record())));
     }
 
     private static void checkRoomFor(String name, User user) throws Refusal {

@@ -6,6 +6,7 @@ import dev.rcpat.core.Endpoint;
 import dev.rcpat.core.Outcome;
 import dev.rcpat.domain.Refusal;
 import dev.rcpat.domain.StoredToken;
+import dev.rcpat.domain.TokenChange;
 import dev.rcpat.store.UserWrite;
 
 import java.util.LinkedHashMap;
@@ -52,6 +53,6 @@ public final class RegenerateToken implements Endpoint<TokenNameInput> {
                     if (!fresh.personalAccessTokens().containsKey(name)) {
                         throw TokenErrors.doesNotExist(METHOD);
                     }
-                }, body, List.of(new Outcome.Audit("regenerated", issued.record())));
+                }, body, List.of(new Outcome.Audit(TokenChange.REGENERATED, issued.record())));
     }
 }

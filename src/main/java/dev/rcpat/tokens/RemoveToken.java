@@ -5,6 +5,7 @@ import dev.rcpat.core.Endpoint;
 import dev.rcpat.core.Outcome;
 import dev.rcpat.domain.Refusal;
 import dev.rcpat.domain.StoredToken;
+import dev.rcpat.domain.TokenChange;
 import dev.rcpat.store.UserWrite;
 
 import java.util.List;
@@ -32,6 +33,6 @@ public final class RemoveToken implements Endpoint<TokenNameInput> {
             if (!fresh.personalAccessTokens().containsKey(name)) {
                 throw TokenErrors.doesNotExist(METHOD);
             }
-        }, Map.of(), List.of(new Outcome.Audit("removed", removed)));
+        }, Map.of(), List.of(new Outcome.Audit(TokenChange.REMOVED, removed)));
     }
 }

@@ -1,6 +1,7 @@
 package dev.rcpat.twofactor;
 
 import dev.rcpat.config.Settings;
+import dev.rcpat.domain.Dependency;
 import dev.rcpat.domain.EmailCode;
 import dev.rcpat.domain.Refusal;
 import dev.rcpat.domain.User;
@@ -109,7 +110,7 @@ public final class EmailCheck {
             mailer.sendCode(to, user.username() != null ? user.username() : to.get(0), code);
         } catch (MailUnavailableException e) {
             withdraw(user.id(), record);
-            throw Refusal.unavailable("The email service is unavailable, try again later", e.getCause());
+            throw Refusal.unavailable("The email service is unavailable, try again later", Dependency.SES, e.getCause());
         }
         return challenge.generated().required();
     }

@@ -2,7 +2,9 @@ package dev.rcpat.twofactor;
 
 import dev.rcpat.store.UserWrite;
 
+import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * How a request passed the second-factor check, and what must be written atomically with the
@@ -19,5 +21,10 @@ public record TwoFactorPass(String method, List<UserWrite.Op> ops) {
 
     public TwoFactorPass {
         ops = List.copyOf(ops);
+    }
+
+    /** The method whose code was checked ({@code totp}, {@code email}, {@code password}); empty when passed without a code. */
+    public Optional<String> codeMethod() {
+        return Arrays.stream(Method.values()).map(Method::wireName).filter(method::equals).findFirst();
     }
 }

@@ -1,6 +1,7 @@
 package dev.rcpat.http;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
+import dev.rcpat.domain.Dependency;
 import dev.rcpat.domain.Refusal;
 import org.junit.jupiter.api.Test;
 
@@ -58,7 +59,7 @@ class ResponsesTest {
                 Responses.refused(Refusal.tooLarge(65536)));
         assertAnswer(503, "{\"success\":false,\"error\":\"down [error-service-unavailable]\","
                 + "\"errorType\":\"error-service-unavailable\"}",
-                Responses.refused(Refusal.unavailable("down", new RuntimeException())));
+                Responses.refused(Refusal.unavailable("down", Dependency.DYNAMODB, new RuntimeException())));
         assertAnswer(404, "{\"success\":false,\"error\":\"Resource not found\"}", Responses.notFound());
         assertAnswer(200, "{\"token\":\"t\",\"success\":true}", Responses.success(Map.of("token", "t")));
     }

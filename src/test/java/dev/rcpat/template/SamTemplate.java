@@ -232,9 +232,37 @@ final class SamTemplate {
                 }
             }
         });
-        if (!template.resourcesOfType("AWS::IAM::Policy").isEmpty() || !template.resourcesOfType("AWS::IAM::Role").isEmpty()) {
-            throw new AssertionError("template.yaml declares IAM policies or roles of its own: their grants are not checked");
+        if (!template.resourcesOfType("AWS::IAM::Policy").isEmpty()) {
+            throw new AssertionError("template.yaml declares IAM policies of its own: their grants are not checked");
         }
+        template.resourcesOfType("AWS::IAM::Role").forEach((id, props) -> {
+            if (!assumableOnlyBy(props, "apigateway.amazonaws.com")) {
+                throw new AssertionError(id + ": a role of the template that not only API Gateway may assume;"
+                        + " its grants are not checked");
+            }
+        });
+    }
+
+    /**
+     * Whether only {@code service} may assume the role (API Gateway's CloudWatch Logs role): then
+     * no function can hold what it grants.
+     */
+    @SuppressWarnings("unchecked")
+    static boolean assumableOnlyBy(Map<String, Object> role, String service) {
+        Map<String, Object> trust = (Map<String, Object>) role.get("AssumeRolePolicyDocument");
+        if (trust == null) {
+            return false;
+        }
+        for (Object s : asList(trust.get("Statement"))) {
+            Map<String, Object> statement = (Map<String, Object>) s;
+            Object principal = statement.get("Principal");
+            boolean onlyService = principal instanceof Map<?, ?> p && p.keySet().equals(Set.of("Service"))
+                    && asList(p.get("Service")).equals(List.of(service));
+            if ("Allow".equals(statement.get("Effect")) && !onlyService) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** A policy template's {@code {"Ref": Parameter}} replaced by the argument given in the template. */

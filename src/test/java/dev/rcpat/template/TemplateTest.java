@@ -9,6 +9,7 @@ import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
+import dev.rcpat.local.CfnTemplate;
 import dev.rcpat.local.Json;
 import dev.rcpat.aws.AwsEnvironment;
 import dev.rcpat.CompositionRoot;
@@ -20,7 +21,10 @@ import dev.rcpat.local.ProxyServer;
 import dev.rcpat.ratelimit.dynamodb.DynamoDbRateLimitCounters;
 import dev.rcpat.web.PageHandler;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.yaml.snakeyaml.constructor.DuplicateKeyException;
 
+import java.io.IOException;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
@@ -77,6 +81,14 @@ class TemplateTest {
         ObjectNode badStageName = Json.MAPPER.valueToTree(template.document());
         ((ObjectNode) badStageName.at("/Resources/Api/Properties")).put("StageName", 42);
         assertFalse(validate(badStageName).isEmpty());
+    }
+
+    /** CloudFormation refuses a key given twice in one mapping; the template reader must not keep the last silently. */
+    @Test
+    void aKeyGivenTwiceIsRefused(@TempDir Path dir) throws IOException {
+        Path twice = dir.resolve("twice.yaml");
+        Files.writeString(twice, "Globals:\n  Function:\n    Handler: a::b\n    Handler: c::d\n");
+        assertThrows(DuplicateKeyException.class, () -> CfnTemplate.load(twice));
     }
 
     /** Every API function runs the same handler, declared once in Globals; it serves the route of its event. */
@@ -143,7 +155,8 @@ class TemplateTest {
         List<String> events = template.apiFunctions().stream().flatMap(f -> f.events().stream())
                 .map(e -> e.method() + " " + e.path()).sorted().toList();
         assertEquals(events.stream().distinct().toList(), events, "a route served by two functions");
-        CompositionRoot root = new CompositionRoot(TestSettings.defaults(), null, null, null, null, null, null, null);
+        CompositionRoot root = new CompositionRoot(TestSettings.defaults(), null, null, null,
+                new dev.rcpat.mail.Mail(null, null, () -> { }), null, null, null);
         List<String> routes = root.pipeline().routes().stream().map(r -> r.method() + " " + r.path()).sorted().toList();
         assertEquals(routes, events);
     }
@@ -301,7 +314,8 @@ class TemplateTest {
         List<Map<String, Object>> throttling = (List<Map<String, Object>>) api.get("MethodSettings");
         assertTrue(throttling.stream().allMatch(s -> s.containsKey("ThrottlingRateLimit") && s.containsKey("ThrottlingBurstLimit")));
         assertEquals(Set.of("PageUrl", "ApiUrl", "UsersTableName", "PermissionsTableName", "LookupsTableName",
-                "FunctionLogGroupName"), outputs.keySet().stream().collect(Collectors.toSet()));
+                "FunctionLogGroupName", "ApiAccessLogGroupName", "DashboardUrl", "AlarmTopicArn"),
+                outputs.keySet().stream().collect(Collectors.toSet()));
         Object page = ((Map<String, Object>) outputs.get("PageUrl")).get("Value");
         assertEquals(Map.of("Fn::Sub", ((Map<?, ?>) url).get("Fn::Sub") + "/"), page, "the page is the stage's root, with its slash");
     }
@@ -350,7 +364,7 @@ class TemplateTest {
         assertEquals(Responses.notFound().toEvent().getBody(), body.get("RESOURCE_NOT_FOUND"));
         assertEquals(ProxyServer.RESOURCE_NOT_FOUND, body.get("RESOURCE_NOT_FOUND"));
         String unavailable = Responses.refused(Refusal.unavailable(
-                "The service could not complete the request, try again later", new RuntimeException())).toEvent().getBody();
+                "The service could not complete the request, try again later", null, new RuntimeException())).toEvent().getBody();
         assertEquals(unavailable, body.get("DEFAULT_5XX"));
         assertEquals(ProxyServer.FUNCTION_FAILED, body.get("DEFAULT_5XX"));
         // $context.error.messageString is API Gateway's message, quoted: the body stays JSON.

@@ -41,7 +41,6 @@ public final class Api {
                 .withBody(body)
                 .withIsBase64Encoded(false);
         APIGatewayProxyRequestEvent.RequestIdentity identity = new APIGatewayProxyRequestEvent.RequestIdentity();
-        identity.setSourceIp("203.0.113.10");
         identity.setSourceIp(sourceIp);
         identity.setUserAgent(headers.getOrDefault("User-Agent", "rcpat-tests/1.0"));
         APIGatewayProxyRequestEvent.ProxyRequestContext ctx = new APIGatewayProxyRequestEvent.ProxyRequestContext();

@@ -57,6 +57,11 @@ public final class SesMailbox {
         return all().stream().filter(m -> m.to().contains(address)).toList();
     }
 
+    /** Mails with {@code subject} sent to {@code address}, oldest first. */
+    public List<Mail> to(String address, String subject) {
+        return to(address).stream().filter(m -> m.subject().equals(subject)).toList();
+    }
+
     private static List<Mail> fromSesV2Local(JsonNode store) {
         List<Mail> out = new ArrayList<>();
         for (JsonNode e : store.path("emails")) {

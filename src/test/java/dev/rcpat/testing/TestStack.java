@@ -10,7 +10,6 @@ import dev.rcpat.local.Emulators;
 import dev.rcpat.local.TemplateTables;
 import dev.rcpat.local.UserAdmin;
 import dev.rcpat.store.UserStore;
-import dev.rcpat.log.RequestLog;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 import java.io.IOException;
@@ -158,15 +157,14 @@ public final class TestStack {
 
     /** CompositionRoot on real SDK clients against the emulators, logging into {@link LogCapture}. */
     public CompositionRoot services(Map<String, String> settingOverrides, Clock clock) {
-        return CompositionRoot.build(Settings.from(environment(settingOverrides)), aws(), clock,
-                new RequestLog(LogCapture::record));
+        return CompositionRoot.build(Settings.from(environment(settingOverrides)), aws(), clock, LogCapture::record);
     }
 
     /** As {@link #services(Map, Clock)}, with the store wrapped (race tests make things happen between read and write). */
     public CompositionRoot services(Map<String, String> settingOverrides, Clock clock, UnaryOperator<UserStore> wrap) {
         CompositionRoot real = services(settingOverrides, clock);
         return new CompositionRoot(real.settings(), wrap.apply(real.store()), real.lookups(), real.rateLimitCounters(),
-                real.mailer(), clock, new RequestLog(LogCapture::record), real.calls());
+                real.mail(), clock, LogCapture::record, real.calls());
     }
 
     public CompositionRoot services() {

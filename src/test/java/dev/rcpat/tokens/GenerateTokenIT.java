@@ -7,7 +7,6 @@ import dev.rcpat.aws.AwsEnvironment;
 import dev.rcpat.config.Settings;
 import dev.rcpat.entrypoints.ApiHandler;
 import dev.rcpat.local.UserAdmin;
-import dev.rcpat.log.RequestLog;
 import dev.rcpat.testing.Api;
 import dev.rcpat.testing.LogCapture;
 import dev.rcpat.testing.LogSecretScan;
@@ -281,7 +280,7 @@ class GenerateTokenIT {
         int closedPort = dev.rcpat.local.Emulators.freePort();
         CompositionRoot down = CompositionRoot.build(Settings.from(stack.environment(Map.of())),
                 AwsEnvironment.emulators(URI.create("http://127.0.0.1:" + closedPort), stack.emulators().sesEndpoint()),
-                Clock.systemUTC(), new RequestLog(LogCapture::record));
+                Clock.systemUTC(), LogCapture::record);
         ApiHandler h = new ApiHandler(down);
         Api.Response r = Api.call(e -> h.handleRequest(e, null),
                 Api.post(GENERATE, auth(user.userId(), loginToken), "{\"tokenName\":\"x\"}"));

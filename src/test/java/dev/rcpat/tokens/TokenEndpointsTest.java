@@ -8,6 +8,7 @@ import dev.rcpat.core.Outcome;
 import dev.rcpat.domain.Client;
 import dev.rcpat.domain.Refusal;
 import dev.rcpat.domain.StoredToken;
+import dev.rcpat.domain.TokenChange;
 import dev.rcpat.domain.User;
 import dev.rcpat.store.UserWrite;
 import org.junit.jupiter.api.Test;
@@ -51,7 +52,7 @@ class TokenEndpointsTest {
         StoredToken record = ((UserWrite.AddPersonalAccessToken) change.ops().get(0)).token();
         assertEquals(StoredToken.personalAccessToken("ci", Secrets.hashToken(token), NOW, token.substring(37), true, null),
                 record);
-        assertEquals(List.of(new Outcome.Audit("created", record)), change.audits());
+        assertEquals(List.of(new Outcome.Audit(TokenChange.CREATED, record)), change.audits());
         assertNull(change.replacedPatName());
     }
 

@@ -5,8 +5,10 @@ import dev.rcpat.config.Settings;
 import dev.rcpat.domain.EmailAddress;
 import dev.rcpat.domain.TotpState;
 import dev.rcpat.domain.User;
+import dev.rcpat.log.MetricDimension;
 import org.junit.jupiter.api.Test;
 
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -81,5 +83,16 @@ class MethodSelectionTest {
         var s = select(user(false, false, true, null), defaults, null);
         assertEquals(Optional.empty(), s.method());
         assertEquals(List.of(), s.availableMethods());
+    }
+
+    /** The metrics' twoFactorMethod dimension takes exactly the methods' names, and a pass names its method only with a code. */
+    @Test
+    void theMetricDimensionNamesEveryMethod() {
+        assertEquals(Arrays.stream(Method.values()).map(Method::wireName).toList(),
+                MetricDimension.TWO_FACTOR_METHOD.fixedValues());
+        assertEquals(Optional.of("email"), new TwoFactorPass("email", List.of()).codeMethod());
+        for (String reason : List.of("disabled", "bypass", "remembered", "no-method", "not-required")) {
+            assertEquals(Optional.empty(), TwoFactorPass.withoutCode(reason).codeMethod(), reason);
+        }
     }
 }

@@ -3,6 +3,7 @@ package dev.rcpat.twofactor;
 import dev.rcpat.testing.AuthenticatorApp;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.rcpat.auth.Secrets;
+import dev.rcpat.config.Settings;
 import dev.rcpat.local.UserAdmin;
 import dev.rcpat.testing.Api;
 import dev.rcpat.testing.LogCapture;
@@ -18,10 +19,11 @@ import java.util.Map;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * The round-trip budget of a successful generate, as deployed (rate limiter on): exactly one
- * DynamoDB read, one rate-limit count (run beside the read) and one write whatever the second
- * factor — TOTP, password, none, or a bypass token — and one SES call more when an email code is
- * sent. Counted by the SDK interceptor, per request.
+ * The round-trip budget of a successful generate (issues 2, 3 and 6), as deployed (rate limiter
+ * on): exactly one DynamoDB read, one rate-limit count (run beside the read) and one write whatever
+ * the second factor — TOTP, password, none, or a bypass token — and one SES call more per mail: the
+ * email code, and the token notice to each verified address (users here have none unless they use
+ * email codes). Counted by the SDK interceptor, per request.
  */
 @ExtendWith(LogSecretScan.class)
 class RoundTripsIT {
@@ -92,6 +94,25 @@ class RoundTripsIT {
         assertCalls(user, CALLS, 1);
         String code = TwoFactorClient.shownCode(stack.mailbox().to(address).get(0));
         TwoFactorClient.assertToken(rig.generate(user.userId(), user.token(), "email", code, "{\"tokenName\":\"a\"}", Map.of()));
+        assertCalls(user, CALLS, 1); // the token notice
+    }
+
+    @Test
+    void userWithAVerifiedAddressIsSentTheNoticeUnlessNotificationsAreOff() {
+        String address = "rt-" + UserAdmin.newUserId().toLowerCase() + "@example.com";
+        Login user = stack.login(UserAdmin.NewUser.named("rt-notice-" + UserAdmin.newUserId()).email(address, true));
+        TwoFactorClient.assertToken(rig.generate(user.userId(), user.token(), null, "{\"tokenName\":\"a\"}"));
+        assertCalls(user, CALLS, 1);
+        TwoFactorClient quiet = new TwoFactorClient(stack.services(quietSettings(), clock))
+                .from(Api.uniqueSourceIp());
+        TwoFactorClient.assertToken(quiet.generate(user.userId(), user.token(), null, "{\"tokenName\":\"b\"}"));
         assertCalls(user, CALLS, 0);
+        assertEquals(1, stack.mailbox().to(address).size(), "no mail with notifications off");
+    }
+
+    static Map<String, String> quietSettings() {
+        Map<String, String> settings = new java.util.HashMap<>(TestStack.RATE_LIMITER_ON);
+        settings.put(Settings.TOKEN_NOTIFICATIONS_ENABLED, "false");
+        return settings;
     }
 }

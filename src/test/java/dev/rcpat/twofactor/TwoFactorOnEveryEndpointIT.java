@@ -4,8 +4,11 @@ import dev.rcpat.testing.AuthenticatorApp;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.rcpat.auth.Secrets;
 import dev.rcpat.config.Settings;
+import dev.rcpat.domain.TokenChange;
 import dev.rcpat.http.Pipeline;
 import dev.rcpat.local.UserAdmin;
+import dev.rcpat.mail.TokenNoticeMail;
+import dev.rcpat.mail.ses.SesCodeMailer;
 import dev.rcpat.testing.Api;
 import dev.rcpat.testing.LogCapture;
 import dev.rcpat.testing.LogSecretScan;
@@ -179,7 +182,12 @@ class TwoFactorOnEveryEndpointIT {
         Api.Response ok = call(endpoint, headers(l, l.token(), shown));
         assertNull(stored(l).get("emailCode"), "the code is spent with the endpoint's write");
         assertDone(endpoint, l, target, ok);
-        assertEquals(1, mailbox.to(address).size());
+        List<String> subjects = mailbox.to(address).stream().map(SesMailbox.Mail::subject).toList();
+        assertEquals(List.of(SesCodeMailer.SUBJECT, TokenNoticeMail.subject(switch (endpoint) {
+            case GENERATE -> TokenChange.CREATED;
+            case REGENERATE -> TokenChange.REGENERATED;
+            case REMOVE -> TokenChange.REMOVED;
+        })), subjects, "no second code; the notice of the change");
     }
 
     @ParameterizedTest

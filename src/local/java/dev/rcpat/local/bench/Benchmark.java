@@ -4,6 +4,7 @@ import dev.rcpat.aws.AwsCallCounter;
 import dev.rcpat.aws.AwsClients;
 import dev.rcpat.aws.AwsEnvironment;
 import dev.rcpat.config.Settings;
+import dev.rcpat.domain.EmailAddress;
 import dev.rcpat.domain.User;
 import dev.rcpat.local.Emulators;
 import dev.rcpat.local.TemplateTables;
@@ -42,14 +43,16 @@ import java.util.zip.ZipInputStream;
  * {@code bin/local bench}: cold start, warm latency and artifact figures of the generate
  * function, each beside the floor (the same SDK client making the same two DynamoDB calls with
  * nothing else: {@link FloorFunction}), measured in the same run against the local emulators;
- * and the rate limiter's warm cost, ours with it on (for a counted and an exempt user) beside
- * ours with it off. Prints the tables and writes them into docs/benchmarks.md (between the
- * generated-section markers).
+ * ours with its defaults (a token notice mailed per generate) and with token notices off, and the
+ * rate limiter's warm cost, ours with it on (for a counted and an exempt user) beside ours with it
+ * off. Prints the tables and writes them into docs/benchmarks.md (between the generated-section
+ * markers).
  *
  * <p>Options: {@code --runs N} cold runs each (default 12, at least 10), {@code --warmup N}
  * (200), {@code --requests N} (2000), {@code --memory MB} (1024, as template.yaml),
  * {@code --user totp|plain|auto} (auto: TOTP, or no-2FA when the TOTP path does not answer 200),
  * {@code --no-write} (print only), {@code --cold-only}, {@code --zip FILE} (another build of the artifact),
+ * {@code --traced} (children get the environment of an actively traced function; for the tracing estimate),
  * {@code --jfr} (flight recordings of the warm runs in target/bench), {@code --aot-train} (experiment:
  * cold runs with an AOT cache trained on one cold run), {@code --page} (only the token page's
  * function, cold, printed: {@link PageLauncher}).
@@ -59,6 +62,8 @@ public final class Benchmark {
     static final String HANDLER = ApiHandler.class.getName();
     /** Ours with the rate limiter off: the same two calls as the floor. */
     static final String HANDLER_LIMITER_OFF = HANDLER + "?" + Settings.API_ENABLE_RATE_LIMITER + "=false";
+    /** The same with token notices off too: the like-for-like comparison with the floor. */
+    static final String HANDLER_QUIET = HANDLER_LIMITER_OFF + "&" + Settings.TOKEN_NOTIFICATIONS_ENABLED + "=false";
     static final String FLOOR = FloorFunction.class.getName();
     /** The floor with the rate limiter's count beside its read: what the concurrent call alone costs here. */
     static final String FLOOR_WITH_COUNT = FLOOR + "?count";
@@ -92,7 +97,7 @@ public final class Benchmark {
             }
             String key = a.substring(2);
             if (key.equals("no-write") || key.equals("cold-only") || key.equals("jfr") || key.equals("aot-train")
-                    || key.equals("page")) {
+                    || key.equals("page") || key.equals("traced")) {
                 options.put(key, "true");
             } else if (key.contains("=")) {
                 options.put(key.substring(0, key.indexOf('=')), key.substring(key.indexOf('=') + 1));
@@ -148,8 +153,11 @@ public final class Benchmark {
             System.out.printf("rcpat benchmark: %d cold runs each, warm %d+%d requests, %d MB heap model, JDK %s%n",
                     runs, warmup, requests, memoryMb, jdk());
 
-            // Cold: ours and the floor alternate, so machine noise hits both alike.
+            // Cold: ours (token notices on, the default), ours with them off, and the floor take
+            // turns, so machine noise hits all alike. Users have a verified address, as real ones do:
+            // with notices on, each generate mails one.
             List<Map<String, Double>> ours = new ArrayList<>();
+            List<Map<String, Double>> quiet = new ArrayList<>();
             List<Map<String, Double>> floor = new ArrayList<>();
             UserAdmin.Created floorUser = plainUser("bench-floor-cold");
             UserAdmin.Created plainUser = plainUser("bench-cold");
@@ -169,9 +177,9 @@ public final class Benchmark {
             }
             for (int i = 0; i < runs + 1; i++) {
                 Map<String, Double> r;
+                Map<String, Double> q;
                 if (totp) {
-                    UserAdmin.Created u = admin.createUser(UserAdmin.NewUser.named("bench-totp-" + i + "-"
-                            + UserAdmin.newUserId()).withTotp());
+                    UserAdmin.Created u = totpUser("bench-totp-" + i);
                     r = cold(HANDLER, u.userId(), admin.createLoginToken(u.userId()), "cold-" + i,
                             totpCode(u.totpSecret()), null);
                     if (r.get("status") != 200 && userMode.equals("auto")) {
@@ -182,43 +190,56 @@ public final class Benchmark {
                         i--;
                         continue;
                     }
+                    UserAdmin.Created v = totpUser("bench-totp-quiet-" + i);
+                    q = cold(HANDLER, v.userId(), admin.createLoginToken(v.userId()), "cold-quiet-" + i,
+                            totpCode(v.totpSecret()), null, false, NOTICES_OFF);
                 } else {
                     r = cold(HANDLER, plainUser.userId(), plainToken, "cold-" + i, null, null);
+                    q = cold(HANDLER, plainUser.userId(), plainToken, "cold-quiet-" + i, null, null, false, NOTICES_OFF);
                 }
                 Map<String, Double> f = cold(FLOOR, floorUser.userId(), floorToken, "cold-" + i, null, null);
                 if (i == 0) {
-                    continue; // the first pair warms the OS page cache for the jars; not a Lambda cold start
+                    continue; // the first round warms the OS page cache for the jars; not a Lambda cold start
                 }
                 ours.add(r);
+                quiet.add(q);
                 floor.add(f);
-                System.out.printf("  cold %2d: rcpat %s  floor %s%n", i, brief(r), brief(f));
+                System.out.printf("  cold %2d: rcpat %s  notices off %s  floor %s%n", i, brief(r), brief(q), brief(f));
             }
-            String coldUser = totp ? "TOTP user (x-2fa-code)" : "user without two-factor method";
+            String coldUser = (totp ? "TOTP user (x-2fa-code)" : "user without two-factor method")
+                    + " with one verified address";
 
             // SnapStart: init, the priming as it runs before the snapshot, then the first request.
             List<Map<String, Double>> primed = new ArrayList<>();
+            List<Map<String, Double>> primedQuiet = new ArrayList<>();
             for (int i = 0; i < Math.max(5, runs / 2); i++) {
-                Map<String, Double> r;
-                if (totp) {
-                    UserAdmin.Created u = admin.createUser(UserAdmin.NewUser.named("bench-primed-" + i + "-"
-                            + UserAdmin.newUserId()).withTotp());
-                    r = cold(HANDLER, u.userId(), admin.createLoginToken(u.userId()), "primed-" + i,
-                            totpCode(u.totpSecret()), null, true);
-                } else {
-                    r = cold(HANDLER, plainUser.userId(), plainToken, "primed-" + i, null, null, true);
+                for (boolean notices : List.of(true, false)) {
+                    Map<String, Double> r;
+                    String name = (notices ? "primed-" : "primed-quiet-") + i;
+                    Map<String, String> settings = notices ? Map.of() : NOTICES_OFF;
+                    if (totp) {
+                        UserAdmin.Created u = totpUser("bench-" + name);
+                        r = cold(HANDLER, u.userId(), admin.createLoginToken(u.userId()), name,
+                                totpCode(u.totpSecret()), null, true, settings);
+                    } else {
+                        r = cold(HANDLER, plainUser.userId(), plainToken, name, null, null, true, settings);
+                    }
+                    (notices ? primed : primedQuiet).add(r);
+                    System.out.printf("  primed %2d%s: priming %6.1f ms, then first invocation %6.1f ms, status %d%n", i,
+                            notices ? "" : " (notices off)", r.get("primeMs"), r.get("invokeMs"), r.get("status").intValue());
                 }
-                primed.add(r);
-                System.out.printf("  primed %2d: priming %6.1f ms, then first invocation %6.1f ms, status %d%n", i,
-                        r.get("primeMs"), r.get("invokeMs"), r.get("status").intValue());
             }
 
             // Classes loaded: one more run of each with -Xlog:class+load.
-            UserAdmin.Created classUser = totp
-                    ? admin.createUser(UserAdmin.NewUser.named("bench-totp-classes-" + UserAdmin.newUserId()).withTotp())
-                    : plainUser;
+            UserAdmin.Created classUser = totp ? totpUser("bench-totp-classes") : plainUser;
             Map<String, Double> oursClasses = cold(HANDLER, classUser.userId(),
                     totp ? admin.createLoginToken(classUser.userId()) : plainToken, "classes",
                     totp ? totpCode(classUser.totpSecret()) : null, work.resolve("classes-rcpat.log"));
+            UserAdmin.Created quietClassUser = totp ? totpUser("bench-totp-classes-quiet") : plainUser;
+            Map<String, Double> quietClasses = cold(HANDLER, quietClassUser.userId(),
+                    totp ? admin.createLoginToken(quietClassUser.userId()) : plainToken, "classes-quiet",
+                    totp ? totpCode(quietClassUser.totpSecret()) : null, work.resolve("classes-rcpat-quiet.log"), false,
+                    NOTICES_OFF);
             Map<String, Double> floorClasses = cold(FLOOR, floorUser.userId(), floorToken, "classes", null,
                     work.resolve("classes-floor.log"));
 
@@ -227,37 +248,44 @@ public final class Benchmark {
             // rate limiter's default allowance, so that no counted request is refused).
             int usersNeeded = options.containsKey("cold-only") ? 1 : Math.max(10, (warmup + requests) / 10 + 1);
             Path offUsers = warmUsers("bench-warm-off", usersNeeded, List.of("user"));
+            Path quietUsers = warmUsers("bench-warm-quiet", usersNeeded, List.of("user"));
             Path countedUsers = warmUsers("bench-warm-counted", usersNeeded, List.of("user"));
             Path exemptUsers = warmUsers("bench-warm-exempt", usersNeeded, List.of("user", "bot"));
             Path floorUsers = warmUsers("bench-warm-floor", usersNeeded, List.of("user"));
             Path floorCountUsers = warmUsers("bench-warm-floor-count", usersNeeded, List.of("user"));
             List<Map<String, Double>> warm = options.containsKey("cold-only")
-                    ? List.of(skipped(), skipped(), skipped(), skipped(), skipped())
-                    : warm(List.of(HANDLER_LIMITER_OFF, HANDLER, HANDLER, FLOOR, FLOOR_WITH_COUNT),
-                            List.of(offUsers, countedUsers, exemptUsers, floorUsers, floorCountUsers), warmup, requests);
+                    ? List.of(skipped(), skipped(), skipped(), skipped(), skipped(), skipped())
+                    : warm(List.of(HANDLER_LIMITER_OFF, HANDLER_QUIET, HANDLER, HANDLER, FLOOR, FLOOR_WITH_COUNT),
+                            List.of(offUsers, quietUsers, countedUsers, exemptUsers, floorUsers, floorCountUsers),
+                            warmup, requests);
             Map<String, Double> warmOff = warm.get(0);
-            Map<String, Double> warmCounted = warm.get(1);
-            Map<String, Double> warmExempt = warm.get(2);
-            Map<String, Double> warmFloor = warm.get(3);
-            Map<String, Double> warmFloorCount = warm.get(4);
+            Map<String, Double> warmQuiet = warm.get(1);
+            Map<String, Double> warmCounted = warm.get(2);
+            Map<String, Double> warmExempt = warm.get(3);
+            Map<String, Double> warmFloor = warm.get(4);
+            Map<String, Double> warmFloorCount = warm.get(5);
 
-            Report report = new Report(runs, warmup, requests, coldUser, ours, floor, primed, oursClasses, floorClasses,
-                    warmOff, warmCounted, warmExempt, warmFloor, warmFloorCount, Files.size(zip),
+            Report report = new Report(runs, warmup, requests, coldUser, ours, quiet, floor, primed, primedQuiet,
+                    oursClasses, quietClasses, floorClasses, warmOff, warmQuiet, warmCounted, warmExempt, warmFloor,
+                    warmFloorCount, Files.size(zip),
                     (System.nanoTime() - started) / 1_000_000_000.0);
             String table = markdownOf(report);
             System.out.println();
             System.out.println(table);
             if (!options.containsKey("no-write") && !options.containsKey("zip") && !options.containsKey("cold-only")
-                    && !options.containsKey("jfr") && !options.containsKey("aot-train")) {
+                    && !options.containsKey("jfr") && !options.containsKey("aot-train") && !options.containsKey("traced")) {
                 writeDocs(table);
                 System.out.println("written to docs/benchmarks.md");
             }
         }
     }
 
+    /** What cold runs with token notices switched off add to the child's environment. */
+    static final Map<String, String> NOTICES_OFF = Map.of(Settings.TOKEN_NOTIFICATIONS_ENABLED, "false");
+
     private static Map<String, Double> skipped() {
         Map<String, Double> none = new LinkedHashMap<>();
-        for (String k : List.of("p50", "p95", "p99", "minCalls", "maxCalls")) {
+        for (String k : List.of("p50", "p95", "p99", "minCalls", "maxCalls", "minSesCalls", "maxSesCalls")) {
             none.put(k, Double.NaN);
         }
         return none;
@@ -267,11 +295,11 @@ public final class Benchmark {
 
     private Map<String, Double> cold(String handler, String userId, String token, String name, String totp, Path classLog)
             throws IOException, InterruptedException {
-        return cold(handler, userId, token, name, totp, classLog, false);
+        return cold(handler, userId, token, name, totp, classLog, false, Map.of());
     }
 
     private Map<String, Double> cold(String handler, String userId, String token, String name, String totp, Path classLog,
-                                     boolean primed) throws IOException, InterruptedException {
+                                     boolean primed, Map<String, String> settings) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>();
         cmd.add(javaBinary());
         lambdaJvmFlags().stream()
@@ -279,6 +307,7 @@ public final class Benchmark {
                 .forEach(cmd::add);
         cmd.addAll(coldExtraFlags);
         Map<String, String> env = new LinkedHashMap<>(childEnv);
+        env.putAll(settings);
         if (classLog != null) {
             Files.deleteIfExists(classLog);
             cmd.add("-Xlog:class+load=info:file=" + classLog);
@@ -418,6 +447,13 @@ public final class Benchmark {
         env.put(AwsEnvironment.SES_ENDPOINT, ses.toString());
         env.putAll(tables.tableVariables());
         env.put(Settings.SENDER_ADDRESS, "no-reply@rcpat.bench");
+        if (options.containsKey("traced")) {
+            // What Lambda gives a function with active tracing: its name, and a sampled trace header
+            // (the AWS SDK then copies the header into each call). The segments themselves are sent
+            // by Lambda, outside the function's JVM, and cannot be measured here.
+            env.put("AWS_LAMBDA_FUNCTION_NAME", "rcpat-bench");
+            env.put("_X_AMZN_TRACE_ID", "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1");
+        }
         return env;
     }
 
@@ -486,12 +522,24 @@ public final class Benchmark {
     // ---- users ----
 
     private UserAdmin.Created plainUser(String prefix) {
-        return admin.createUser(UserAdmin.NewUser.named(prefix + "-" + UserAdmin.newUserId()));
+        String name = prefix + "-" + UserAdmin.newUserId();
+        return admin.createUser(UserAdmin.NewUser.named(name).email(address(name), true));
+    }
+
+    private UserAdmin.Created totpUser(String prefix) {
+        String name = prefix + "-" + UserAdmin.newUserId();
+        return admin.createUser(UserAdmin.NewUser.named(name).withTotp().email(address(name), true));
+    }
+
+    /** Each bench user has one verified address, as real users do: token notices go to it. */
+    private static String address(String username) {
+        return username.toLowerCase(Locale.ROOT) + "@rcpat.bench";
     }
 
     /**
-     * {@code count} users without a second factor, with {@code roles}, written directly (no
-     * username scan), as "userId token sourceIp" lines: each user calls from an address of its own.
+     * {@code count} users without a second factor, with {@code roles} and one verified address,
+     * written directly (no username scan), as "userId token sourceIp" lines: each user calls from an
+     * address of its own.
      */
     private Path warmUsers(String prefix, int count, List<String> roles) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(4);
@@ -501,8 +549,9 @@ public final class Benchmark {
                 String sourceIp = nextSourceIp();
                 lines.add(pool.submit(() -> {
                     String id = UserAdmin.newUserId();
-                    User user = new User(id, prefix + "-" + id, true, roles, List.of(), null,
-                            Map.of(), Map.of(), null, false, null);
+                    User user = new User(id, prefix + "-" + id, true, roles,
+                            List.of(new EmailAddress(address(prefix + "-" + id), true)), null, Map.of(), Map.of(), null,
+                            false, null);
                     dynamo.putItem(b -> b.tableName(usersTable).item(UserItem.fromUser(user)));
                     return id + " " + admin.createLoginToken(id) + " " + sourceIp;
                 }));
@@ -537,12 +586,14 @@ public final class Benchmark {
 
     // ---- report ----
 
+    /** The figures of one run; "quiet" is ours with token notices switched off. */
     private record Report(int runs, int warmup, int requests, String coldUser,
-                          List<Map<String, Double>> ours, List<Map<String, Double>> floor,
-                          List<Map<String, Double>> primed, Map<String, Double> oursClasses, Map<String, Double> floorClasses,
-                          Map<String, Double> warmOff, Map<String, Double> warmCounted, Map<String, Double> warmExempt,
-                          Map<String, Double> warmFloor, Map<String, Double> warmFloorCount, long zipBytes,
-                          double seconds) {
+                          List<Map<String, Double>> ours, List<Map<String, Double>> quiet, List<Map<String, Double>> floor,
+                          List<Map<String, Double>> primed, List<Map<String, Double>> primedQuiet,
+                          Map<String, Double> oursClasses, Map<String, Double> quietClasses, Map<String, Double> floorClasses,
+                          Map<String, Double> warmOff, Map<String, Double> warmQuiet, Map<String, Double> warmCounted,
+                          Map<String, Double> warmExempt, Map<String, Double> warmFloor, Map<String, Double> warmFloorCount,
+                          long zipBytes, double seconds) {
     }
 
     private String brief(Map<String, Double> r) {
@@ -554,15 +605,19 @@ public final class Benchmark {
         StringBuilder sb = new StringBuilder();
         sb.append("Run ").append(DateTimeFormatter.ISO_INSTANT.format(Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)))
                 .append(" — JDK ").append(jdk()).append(" (bin/jdk), machine: ").append(machine()).append(".\n");
-        sb.append("Cold: ").append(r.runs).append(" fresh JVMs each (after one discarded pair), ").append(r.coldUser)
+        sb.append("Cold: ").append(r.runs).append(" fresh JVMs each (after one discarded round), ").append(r.coldUser)
                 .append("; JVM flags: `").append(String.join(" ", lambdaJvmFlags())).append("`.\n");
         sb.append("Cold runs use the settings as deployed (rate limiter on), each from an address of its own.\n");
         sb.append("Warm: ").append(r.requests).append(" sequential generate requests after ").append(r.warmup)
-                .append(" warm-up ones, in one JVM with the same flags where four handlers take turns request by request:"
-                        + " ours with the rate limiter off, ours with it on for a counted user and for an exempt one"
-                        + " (role bot: api-bypass-rate-limit), the floor, and the floor with the count beside its read;"
-                        + " users without two-factor method, round robin,"
-                        + " each from an address of its own (at most 10 requests each: none is refused).\n");
+                .append(" warm-up ones, in one JVM with the same flags where six handlers take turns request by request:"
+                        + " ours with the rate limiter off, the same with token notices off, ours with the limiter on for"
+                        + " a counted user and for an exempt one (role bot: api-bypass-rate-limit), the floor, and the"
+                        + " floor with the count beside its read; users without two-factor method, one verified address"
+                        + " each, round robin, each from an address of its own (at most 10 requests each: none is"
+                        + " refused).\n");
+        sb.append("Ours runs with its defaults, token notices on: each generate also mails a notice (one SES call)."
+                + " The floor makes the two DynamoDB calls only; the rows \"token notices off\" (rate limiter off) are"
+                + " the like-for-like comparison.\n");
         sb.append("Benchmark wall time ").append(String.format(Locale.ROOT, "%.0f", r.seconds)).append(" s.\n\n");
         sb.append("| figure | rcpat | floor | ratio | target | met |\n|---|---:|---:|---:|---|---|\n");
         double coldTotal = median(r.ours, "totalMs");
@@ -572,19 +627,27 @@ public final class Benchmark {
         double invoke = median(r.ours, "invokeMs");
         row(sb, "cold first invocation, median", invoke, median(r.floor, "invokeMs"), "ms", "≤ 400 ms", invoke <= 400);
         row(sb, "cold first invocation, p90", p90(r.ours, "invokeMs"), p90(r.floor, "invokeMs"), "ms", "", null);
+        row(sb, "cold first invocation, token notices off, median", median(r.quiet, "invokeMs"),
+                median(r.floor, "invokeMs"), "ms", "", null);
         row(sb, "cold process total, median", coldTotal, floorTotal, "ms", "≤ 1.3 × floor and ≤ 1000 ms",
                 coldTotal <= 1.3 * floorTotal && coldTotal <= 1000);
         row(sb, "cold process total, p90", p90(r.ours, "totalMs"), p90(r.floor, "totalMs"), "ms", "", null);
+        row(sb, "cold process total, token notices off, median", median(r.quiet, "totalMs"), floorTotal, "ms", "", null);
         row(sb, "cold process CPU time (user+sys), median", median(r.ours, "cpuMs"), median(r.floor, "cpuMs"), "ms", "", null);
         row(sb, "cold peak RSS (VmHWM), median", median(r.ours, "vmHwmKb") / 1024, median(r.floor, "vmHwmKb") / 1024, "MB", "", null);
         row(sb, "cold peak RSS (VmHWM), p90", p90(r.ours, "vmHwmKb") / 1024, p90(r.floor, "vmHwmKb") / 1024, "MB", "", null);
         row(sb, "cold DynamoDB calls (ours: the read, the rate-limit count beside it, the write)",
                 median(r.ours, "dynamodbCalls"), median(r.floor, "dynamodbCalls"), "", "2 + the count",
                 median(r.ours, "dynamodbCalls") == 3);
+        sb.append("| cold SES calls (token notices on / off) | ").append(fmt(median(r.ours, "sesCalls"))).append(" / ")
+                .append(fmt(median(r.quiet, "sesCalls"))).append(" | 0 | | 1 / 0 | ")
+                .append(median(r.ours, "sesCalls") == 1 && median(r.quiet, "sesCalls") == 0 ? "yes" : "**no**").append(" |\n");
         double total = r.oursClasses.get("classesAtMain") + r.oursClasses.get("classesInit") + r.oursClasses.get("classesInvoke");
         double floorAll = r.floorClasses.get("classesAtMain") + r.floorClasses.get("classesInit") + r.floorClasses.get("classesInvoke");
         row(sb, "classes loaded by init", r.oursClasses.get("classesInit"), r.floorClasses.get("classesInit"), "", "", null);
         row(sb, "classes loaded by the first invocation", r.oursClasses.get("classesInvoke"), r.floorClasses.get("classesInvoke"), "", "", null);
+        row(sb, "classes loaded by the first invocation, token notices off", r.quietClasses.get("classesInvoke"),
+                r.floorClasses.get("classesInvoke"), "", "", null);
         row(sb, "classes loaded in all (JVM + launcher + init + invoke)", total, floorAll, "", "", null);
         Map<String, Double> off = r.warmOff;
         double p50 = off.get("p50");
@@ -593,16 +656,34 @@ public final class Benchmark {
         row(sb, "warm p95 (rate limiter off)", off.get("p95"), r.warmFloor.get("p95"), "ms", "", null);
         row(sb, "warm p99 (rate limiter off)", p99, r.warmFloor.get("p99"), "ms", "≤ 2 × floor", p99 <= 2 * r.warmFloor.get("p99"));
         double counted = r.warmCounted.get("p50");
+        row(sb, "warm p50, token notices off", r.warmQuiet.get("p50"), r.warmFloor.get("p50"), "ms", "", null);
+        row(sb, "warm p95, token notices off", r.warmQuiet.get("p95"), r.warmFloor.get("p95"), "ms", "", null);
+        row(sb, "warm p99, token notices off", r.warmQuiet.get("p99"), r.warmFloor.get("p99"), "ms", "", null);
+        sb.append("| what the notice adds to a warm generate (on − off): p50 / p95 / p99 | ")
+                .append(fmt(off.get("p50") - r.warmQuiet.get("p50"))).append(" / ")
+                .append(fmt(off.get("p95") - r.warmQuiet.get("p95"))).append(" / ")
+                .append(fmt(off.get("p99") - r.warmQuiet.get("p99"))).append(" ms | | | | |\n");
         double afterPriming = median(r.primed, "invokeMs");
         row(sb, "SnapStart model: priming run (before the snapshot), median", median(r.primed, "primeMs"), Double.NaN,
                 "ms", "", null);
         row(sb, "SnapStart model: first invocation after priming, median", afterPriming, Double.NaN, "ms",
                 "≤ 3 × warm p50 (limiter on)", afterPriming <= 3 * counted);
-        boolean exactlyTwo = off.get("minCalls") == 2 && off.get("maxCalls") == 2;
-        sb.append("| warm DynamoDB calls per request, rate limiter off (min–max) | ")
-                .append(fmt(off.get("minCalls"))).append("–").append(fmt(off.get("maxCalls"))).append(" | ")
-                .append(fmt(r.warmFloor.get("minCalls"))).append("–").append(fmt(r.warmFloor.get("maxCalls")))
+        row(sb, "SnapStart model: first invocation after priming, token notices off, median",
+                median(r.primedQuiet, "invokeMs"), Double.NaN, "ms", "", null);
+        boolean exactlyTwo = off.get("minCalls") == 2 && off.get("maxCalls") == 2
+                && r.warmQuiet.get("minCalls") == 2 && r.warmQuiet.get("maxCalls") == 2;
+        sb.append("| warm DynamoDB calls per request, rate limiter off (min–max; notices off) | ")
+                .append(fmt(off.get("minCalls"))).append("–").append(fmt(off.get("maxCalls")))
+                .append(" (").append(fmt(r.warmQuiet.get("minCalls"))).append("–").append(fmt(r.warmQuiet.get("maxCalls")))
+                .append(") | ").append(fmt(r.warmFloor.get("minCalls"))).append("–").append(fmt(r.warmFloor.get("maxCalls")))
                 .append(" | | exactly 2 | ").append(exactlyTwo ? "yes" : "**no**").append(" |\n");
+        boolean oneMail = off.get("minSesCalls") == 1 && off.get("maxSesCalls") == 1
+                && r.warmQuiet.get("maxSesCalls") == 0;
+        sb.append("| warm SES calls per request (min–max; notices off) | ")
+                .append(fmt(off.get("minSesCalls"))).append("–").append(fmt(off.get("maxSesCalls")))
+                .append(" (").append(fmt(r.warmQuiet.get("minSesCalls"))).append("–")
+                .append(fmt(r.warmQuiet.get("maxSesCalls"))).append(") | 0–0 | | 1 (0) | ")
+                .append(oneMail ? "yes" : "**no**").append(" |\n");
         double mb = r.zipBytes / 1_000_000.0;
         sb.append("| artifact target/rcpat-lambda.zip | ").append(String.format(Locale.ROOT, "%.2f MB (%d bytes)", mb, r.zipBytes))
                 .append(" | | | ≤ 12 MB | ").append(mb <= 12 ? "yes" : "**no**").append(" |\n");
@@ -660,7 +741,7 @@ public final class Benchmark {
 
     private static void row(StringBuilder sb, String name, double ours, double floor, String unit, String target, Boolean met) {
         sb.append("| ").append(name).append(" | ").append(fmt(ours)).append(unit.isEmpty() ? "" : " " + unit)
-                .append(" | ").append(fmt(floor)).append(unit.isEmpty() ? "" : " " + unit)
+                .append(" | ").append(Double.isNaN(floor) ? "" : fmt(floor) + (unit.isEmpty() ? "" : " " + unit))
                 .append(" | ").append(floor > 0 ? String.format(Locale.ROOT, "%.2f×", ours / floor) : "")
                 .append(" | ").append(target).append(" | ")
                 .append(met == null ? "" : met ? "yes" : "**no**").append(" |\n");

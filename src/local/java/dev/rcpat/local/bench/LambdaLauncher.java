@@ -9,7 +9,6 @@ import dev.rcpat.aws.AwsCallCounter;
 import dev.rcpat.aws.AwsEnvironment;
 import dev.rcpat.config.Settings;
 import dev.rcpat.entrypoints.ApiHandler;
-import dev.rcpat.log.RequestLog;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -77,9 +76,10 @@ public final class LambdaLauncher {
         APIGatewayProxyResponseEvent response = handler.handleRequest(event, null);
         long t3 = System.nanoTime();
         int calls = launched.calls().calls(AwsCallCounter.Service.DYNAMODB);
+        int sesCalls = launched.calls().calls(AwsCallCounter.Service.SES);
         long classesAfterInvoke = loadedClasses(classLog);
         System.out.println("BENCH initMs=" + ms(t1 - t0) + " primeMs=" + ms(primeNanos) + " invokeMs=" + ms(t3 - t2)
-                + " status=" + response.getStatusCode() + " dynamodbCalls=" + calls
+                + " status=" + response.getStatusCode() + " dynamodbCalls=" + calls + " sesCalls=" + sesCalls
                 + " vmHwmKb=" + vmHwmKb() + " cpuMs=" + cpuMs()
                 + " classesAtMain=" + classesAtMain + " classesInit=" + (classesAfterInit - classesAtMain)
                 + " classesInvoke=" + (classesAfterInvoke - classesAfterInit)
@@ -103,9 +103,12 @@ public final class LambdaLauncher {
         long[][] nanos = new long[n][count];
         int[] minCalls = new int[n];
         int[] maxCalls = new int[n];
+        int[] minSesCalls = new int[n];
+        int[] maxSesCalls = new int[n];
         int[] failures = new int[n];
         String[] firstFailure = new String[n];
         Arrays.fill(minCalls, Integer.MAX_VALUE);
+        Arrays.fill(minSesCalls, Integer.MAX_VALUE);
         for (int i = 0; i < warmup + count; i++) {
             for (int h = 0; h < n; h++) {
                 String[] u = users.get(h).get(i % users.get(h).size());
@@ -114,6 +117,7 @@ public final class LambdaLauncher {
                 APIGatewayProxyResponseEvent response = handlers.get(h).handler().handleRequest(event, null);
                 long t1 = System.nanoTime();
                 int calls = handlers.get(h).calls().calls(AwsCallCounter.Service.DYNAMODB);
+                int sesCalls = handlers.get(h).calls().calls(AwsCallCounter.Service.SES);
                 if (response.getStatusCode() != 200 && failures[h]++ == 0) {
                     firstFailure[h] = response.getStatusCode() + ":" + java.net.URLEncoder.encode(
                             String.valueOf(response.getBody()), java.nio.charset.StandardCharsets.UTF_8);
@@ -122,6 +126,8 @@ public final class LambdaLauncher {
                     nanos[h][i - warmup] = t1 - t0;
                     minCalls[h] = Math.min(minCalls[h], calls);
                     maxCalls[h] = Math.max(maxCalls[h], calls);
+                    minSesCalls[h] = Math.min(minSesCalls[h], sesCalls);
+                    maxSesCalls[h] = Math.max(maxSesCalls[h], sesCalls);
                 }
             }
         }
@@ -136,6 +142,8 @@ public final class LambdaLauncher {
                     .append(p).append("max=").append(ms(sorted[sorted.length - 1]))
                     .append(p).append("minCalls=").append(minCalls[h])
                     .append(p).append("maxCalls=").append(maxCalls[h])
+                    .append(p).append("minSesCalls=").append(minSesCalls[h])
+                    .append(p).append("maxSesCalls=").append(maxSesCalls[h])
                     .append(p).append("failures=").append(failures[h]);
             if (failures[h] > 0) {
                 line.append(p).append("firstFailure=").append(firstFailure[h]);
@@ -159,7 +167,7 @@ public final class LambdaLauncher {
         if (className.equals(ApiHandler.class.getName())) {
             CompositionRoot root = spec.equals(className) ? CompositionRoot.fromEnvironment()
                     : CompositionRoot.build(Settings.from(withSettings(System.getenv(), spec.substring(spec.indexOf('?') + 1))),
-                            AwsEnvironment.fromEnvironment(), Clock.systemUTC(), RequestLog.toStandardOut());
+                            AwsEnvironment.fromEnvironment(), Clock.systemUTC(), System.out::println);
             return new Launched(new ApiHandler(root), root.calls(), new Priming(root)::prime);
         }
         if (className.equals(FloorFunction.class.getName())) {

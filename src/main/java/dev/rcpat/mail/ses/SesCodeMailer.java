@@ -11,16 +11,18 @@ import dev.rcpat.mail.CodeMailer;
 import dev.rcpat.mail.MailUnavailableException;
 
 import java.util.List;
+import java.util.function.Supplier;
 
 /** The "Authentication code" mail, sent with SES {@code SendEmail} from the configured identity. */
 public final class SesCodeMailer implements CodeMailer {
 
     public static final String SUBJECT = "Authentication code";
 
-    private final SesClient ses;
+    private final Supplier<SesClient> ses;
     private final String sender;
 
-    public SesCodeMailer(SesClient ses, String sender) {
+    /** {@code ses} is asked for the client when the first code is sent. */
+    public SesCodeMailer(Supplier<SesClient> ses, String sender) {
         this.ses = ses;
         this.sender = sender;
     }
@@ -33,9 +35,10 @@ public final class SesCodeMailer implements CodeMailer {
                 .body(Body.builder().text(utf8(CodeMail.text(username, shown))).html(utf8(CodeMail.html(username, shown))).build())
                 .build();
         try {
+            SesClient client = ses.get();
             // One mail per address, as Rocket.Chat sends them: no address sees the others.
             for (String address : to) {
-                ses.sendEmail(b -> b.source(sender).destination(d -> d.toAddresses(address)).message(message));
+                client.sendEmail(b -> b.source(sender).destination(d -> d.toAddresses(address)).message(message));
             }
         } catch (SdkException e) {
             throw new MailUnavailableException(e);
