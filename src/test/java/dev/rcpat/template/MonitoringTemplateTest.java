@@ -33,10 +33,11 @@ class MonitoringTemplateTest {
     final SamTemplate template = SamTemplate.load();
     final Map<String, Map<String, Object>> alarms = template.cfn().resourcesOfType("AWS::CloudWatch::Alarm");
 
-    /** The route names the functions serve (the route dimension's values), and "unmatched". */
+    /** The API route names the functions serve (the route dimension's values), and "unmatched"; the page is no API route. */
     Set<String> routeNames() {
-        Set<String> names = template.functions().stream()
-                .map(f -> f.path().substring(Route.API_PREFIX.length())).collect(Collectors.toCollection(TreeSet::new));
+        Set<String> names = template.functions().stream().flatMap(f -> f.events().stream())
+                .filter(e -> e.path().startsWith(Route.API_PREFIX))
+                .map(e -> e.path().substring(Route.API_PREFIX.length())).collect(Collectors.toCollection(TreeSet::new));
         names.add(MetricDimension.UNMATCHED);
         return names;
     }
