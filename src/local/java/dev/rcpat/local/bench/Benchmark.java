@@ -122,8 +122,12 @@ public final class Benchmark {
     /** Flags added to the cold children only, for experiments (--aot-train). */
     private final List<String> coldExtraFlags = new ArrayList<>();
 
+    /** The 1-minute load average when the run started: on a shared machine it says how far to trust the wall times. */
+    private String loadAtStart = "";
+
     private void run() throws Exception {
         long started = System.nanoTime();
+        loadAtStart = loadAverage();
         int runs = Math.max(10, Integer.parseInt(options.getOrDefault("runs", "12")));
         int warmup = Integer.parseInt(options.getOrDefault("warmup", "200"));
         int requests = Integer.parseInt(options.getOrDefault("requests", "2000"));
@@ -618,7 +622,8 @@ public final class Benchmark {
         sb.append("Ours runs with its defaults, token notices on: each generate also mails a notice (one SES call)."
                 + " The floor makes the two DynamoDB calls only; the rows \"token notices off\" (rate limiter off) are"
                 + " the like-for-like comparison.\n");
-        sb.append("Benchmark wall time ").append(String.format(Locale.ROOT, "%.0f", r.seconds)).append(" s.\n\n");
+        sb.append("Benchmark wall time ").append(String.format(Locale.ROOT, "%.0f", r.seconds)).append(" s; load average")
+                .append(" (1 min) ").append(loadAtStart).append(" at the start, ").append(loadAverage()).append(" at the end.\n\n");
         sb.append("| figure | rcpat | floor | ratio | target | met |\n|---|---:|---:|---:|---|---|\n");
         double coldTotal = median(r.ours, "totalMs");
         double floorTotal = median(r.floor, "totalMs");
@@ -803,6 +808,14 @@ public final class Benchmark {
         }
         return Runtime.getRuntime().availableProcessors() + " CPUs (nproc), " + cpu + ", "
                 + System.getProperty("os.name") + " " + System.getProperty("os.version");
+    }
+
+    private static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+        } catch (IOException | RuntimeException notLinux) {
+            return "unknown";
+        }
     }
 
     private static void deleteTree(Path dir) throws IOException {
