@@ -29,7 +29,7 @@ import java.util.List;
  * {@code users-array-canonical.json} holds lines 1-5 as {@code mongoexport --jsonArray --jsonFormat=canonical}
  * writes them (one line); {@code rocketchat_permissions.json} four permissions, two of which this service uses.
  */
-final class RocketChatFixtures {
+public final class RocketChatFixtures {
 
     /** The time the fixtures were exported at: ada's fresh login token is 3 days old, her other one 121. */
     static final Instant EXPORTED_AT = Instant.parse("2026-12-01T12:00:00Z");
@@ -40,7 +40,7 @@ final class RocketChatFixtures {
     static final String BUILD_BOT_ID = "g3BAfFTjvvmq6yB9g";
     static final String OTHER_ADA_ID = "A7bw5c2WqqQjFzwPk";
 
-    static final String ADA_PASSWORD = "ada-analytical-engine-1843";
+    public static final String ADA_PASSWORD = "ada-analytical-engine-1843";
     static final String GRACE_PASSWORD = "grace-cobol-compiler-1959";
     static final String EDSGER_PASSWORD = "edsger-goto-considered-1968";
     static final String OTHER_ADA_PASSWORD = "another-ada-password";
@@ -61,7 +61,7 @@ final class RocketChatFixtures {
     /** As in services.totp.secret: the exported secret an authenticator app was enrolled with. */
     static final String GRACE_TOTP_SECRET = "DTZ4R36KX2UM2BBFJGW3NDL5SE26DV3HMFR2XLNA4NTD4HHYC7NQ";
 
-    static final String ADA_BCRYPT = "$2b$10$yfwrhqdRWREpJskPZHkPeecXQ3svOBe1yQhBkZYlIWFQJ/n8uD4lO";
+    public static final String ADA_BCRYPT = "$2b$10$yfwrhqdRWREpJskPZHkPeecXQ3svOBe1yQhBkZYlIWFQJ/n8uD4lO";
 
     private RocketChatFixtures() { }
 
