@@ -173,6 +173,20 @@ class UsersImportCommandIT {
     }
 
     @Test
+    void botsWithoutTokensAreSkippedUnlessIncluded() throws Exception {
+        String id = UserAdmin.newUserId();
+        Path users = write("users.json", "{\"_id\":\"" + id + "\",\"name\":\"Bot\",\"username\":\"bot-" + id.toLowerCase(Locale.ROOT)
+                + "\",\"status\":\"online\",\"active\":true,\"type\":\"bot\",\"roles\":[\"bot\"]}");
+        RunningLocal.Result skipped = local.run("users", "import", "--file", users.toString());
+        assertEquals(0, skipped.code(), skipped.err());
+        assertTrue(skipped.out().contains("\n  users: 0 imported, 0 updated, 0 unchanged, 1 skipped (1 bots or apps without tokens),"
+                + " 0 rejected\n"), skipped.out());
+        RunningLocal.Result included = local.run("users", "import", "--file", users.toString(), "--include-bots");
+        assertTrue(included.out().contains("\n  users: 1 imported, 0 updated, 0 unchanged, 0 skipped, 0 rejected\n"), included.out());
+        assertEquals(0, local.run("users", "login-token", "--username", "bot-" + id.toLowerCase(Locale.ROOT)).code());
+    }
+
+    @Test
     void whatIsNotAnExportOrNotThereGetsOneLine() throws Exception {
         Path csv = write("people.csv", "_id,username", "abc,ada");
         RunningLocal.Result notAnExport = local.run("users", "import", "--file", csv.toString());
