@@ -179,7 +179,7 @@ class UsersImportCommandIT {
                 + "\",\"status\":\"online\",\"active\":true,\"type\":\"bot\",\"roles\":[\"bot\"]}");
         RunningLocal.Result skipped = local.run("users", "import", "--file", users.toString());
         assertEquals(0, skipped.code(), skipped.err());
-        assertTrue(skipped.out().contains("\n  users: 0 imported, 0 updated, 0 unchanged, 1 skipped (1 bots or apps without tokens),"
+        assertTrue(skipped.out().contains("\n  users: 0 imported, 0 updated, 0 unchanged, 1 skipped (1 bot or app without tokens),"
                 + " 0 rejected\n"), skipped.out());
         RunningLocal.Result included = local.run("users", "import", "--file", users.toString(), "--include-bots");
         assertTrue(included.out().contains("\n  users: 1 imported, 0 updated, 0 unchanged, 0 skipped, 0 rejected\n"), included.out());

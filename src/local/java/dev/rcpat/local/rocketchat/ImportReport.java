@@ -170,7 +170,7 @@ public final class ImportReport {
           .append(updated).append(dryRun ? " to update, " : " updated, ")
           .append(unchanged).append(" unchanged, ").append(skipped()).append(" skipped");
         List<String> reasons = new ArrayList<>();
-        skipped.forEach((r, n) -> reasons.add(n + " " + r.words));
+        skipped.forEach((r, n) -> reasons.add(r.words(n)));
         if (!reasons.isEmpty()) {
             sb.append(" (").append(String.join(", ", reasons)).append(')');
         }

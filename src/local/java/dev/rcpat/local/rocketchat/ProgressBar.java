@@ -18,6 +18,7 @@ public final class ProgressBar implements UserImport.Progress {
     private final LongSupplier millis;
     private long shownAt = Long.MIN_VALUE;
     private boolean shown;
+    private int width;
 
     public ProgressBar(PrintStream terminal, LongSupplier millis) {
         this.terminal = terminal;
@@ -30,10 +31,7 @@ public final class ProgressBar implements UserImport.Progress {
             return;
         }
         if (done >= total) {
-            if (shown) {
-                terminal.print("\r" + " ".repeat(line(done, total).length()) + "\r");
-                terminal.flush();
-            }
+            finished();
             return;
         }
         long now = millis.getAsLong();
@@ -42,8 +40,20 @@ public final class ProgressBar implements UserImport.Progress {
         }
         shownAt = now;
         shown = true;
-        terminal.print("\r" + line(done, total));
+        String line = line(done, total);
+        width = Math.max(width, line.length());
+        terminal.print("\r" + line);
         terminal.flush();
+    }
+
+    /** Erases the bar, if one is shown (the import may have stopped before the end). */
+    @Override
+    public synchronized void finished() {
+        if (shown) {
+            terminal.print("\r" + " ".repeat(width) + "\r");
+            terminal.flush();
+            shown = false;
+        }
     }
 
     static String line(int done, int total) {

@@ -27,15 +27,21 @@ final class UserDocuments {
 
     /** Why a well-formed document is not imported. */
     enum SkipReason {
-        BOT_WITHOUT_TOKENS("bot-or-app-without-tokens", "bots or apps without tokens"),
-        NO_USERNAME("no-username", "without a username");
+        BOT_WITHOUT_TOKENS("bot-or-app-without-tokens", "bot or app without tokens", "bots or apps without tokens"),
+        NO_USERNAME("no-username", "without a username", "without a username");
 
         final String key;
-        final String words;
+        private final String one;
+        private final String many;
 
-        SkipReason(String key, String words) {
+        SkipReason(String key, String one, String many) {
             this.key = key;
-            this.words = words;
+            this.one = one;
+            this.many = many;
+        }
+
+        String words(int count) {
+            return count + " " + (count == 1 ? one : many);
         }
     }
 

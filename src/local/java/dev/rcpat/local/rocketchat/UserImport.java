@@ -77,11 +77,13 @@ public final class UserImport {
 
     public record Options(boolean dryRun, boolean includeBots, int parallelism) { }
 
-    /** Told how many users are written so far, out of how many. */
+    /** Told how many users are written so far, out of how many, and when the writing is over (done or stopped). */
     public interface Progress {
         Progress NONE = (done, total) -> { };
 
         void update(int done, int total);
+
+        default void finished() { }
     }
 
     private final DynamoDbClient dynamo;
@@ -124,9 +126,14 @@ public final class UserImport {
             // first user's new name is written; the parallel pass may have come to the second user first.
             record(writeOne(a.user(), run), report, usersName);
         }
-        if (!options.dryRun() && !report.stopped()) {
+        if (options.dryRun()) {
+            permissions.forEach(report::permission);
+        } else if (!report.stopped()) {
             try {
-                permissions.forEach(this::setPermission);
+                permissions.forEach((id, roles) -> {
+                    setPermission(id, roles);
+                    report.permission(id, roles);
+                });
             } catch (SdkException e) {
                 report.stopped("DynamoDB failed while the permissions were written: " + e.getMessage(), 0);
             }
@@ -140,8 +147,8 @@ public final class UserImport {
     private static List<ImportedUser> check(List<MongoExport.Entry> entries, String file, UserDocuments documents,
                                             ImportReport report) {
         List<ImportedUser> users = new ArrayList<>();
-        Map<String, Location> idLines = new HashMap<>();
-        Map<String, Location> nameLines = new HashMap<>();
+        Map<String, Location> idsAt = new HashMap<>();
+        Map<String, Location> firstAt = new HashMap<>();
         for (MongoExport.Entry e : entries) {
             if (e.problem() != null) {
                 report.problem(new ImportReport.Problem(file, e.at(), null, e.problem()));
@@ -152,7 +159,7 @@ public final class UserImport {
                 switch (documents.parse(e.at(), e.document())) {
                     case UserDocuments.Skipped s -> report.skipped(s.reason());
                     case UserDocuments.Valid v -> {
-                        String duplicate = duplicateIn(v.user(), idLines, nameLines);
+                        String duplicate = duplicateIn(v.user(), idsAt, firstAt);
                         if (duplicate != null) {
                             report.problem(new ImportReport.Problem(file, e.at(), id, duplicate));
                         } else {
@@ -169,35 +176,35 @@ public final class UserImport {
 
     /**
      * Why {@code user} repeats an earlier document's id, username, address or token (the first one wins), or null.
-     * {@code nameLines} holds the lookup keys the earlier documents will take.
+     * {@code firstAt} holds the lookup keys the earlier documents will take.
      */
-    private static String duplicateIn(ImportedUser user, Map<String, Location> idLines, Map<String, Location> nameLines) {
-        Location first = idLines.get(user.id());
+    private static String duplicateIn(ImportedUser user, Map<String, Location> idsAt, Map<String, Location> firstAt) {
+        Location first = idsAt.get(user.id());
         if (first != null) {
             return "the same _id as " + first + ", which is imported instead";
         }
-        first = nameLines.get(LookupKeys.username(user.username()));
+        first = firstAt.get(LookupKeys.username(user.username()));
         if (first != null) {
             return "username " + Printable.of(user.username()) + " is the username of " + first
                     + " (usernames are unique without regard to case; the first one is imported)";
         }
         for (var email : user.emails()) {
-            first = nameLines.get(LookupKeys.email(email.address()));
+            first = firstAt.get(LookupKeys.email(email.address()));
             if (first != null) {
                 return "address " + Printable.of(email.address()) + " is an address of " + first
                         + " (addresses are unique without regard to case; the first one is imported)";
             }
         }
         for (var token : allTokens(user)) {
-            first = nameLines.get(LookupKeys.loginToken(token.hashedToken()));
+            first = firstAt.get(LookupKeys.loginToken(token.hashedToken()));
             if (first != null) {
                 return "one of its tokens has the same hashedToken as a token of " + first + " (the first one is imported)";
             }
         }
-        idLines.put(user.id(), user.at());
-        allTokens(user).forEach(t -> nameLines.put(LookupKeys.loginToken(t.hashedToken()), user.at()));
-        nameLines.put(LookupKeys.username(user.username()), user.at());
-        user.emails().forEach(em -> nameLines.put(LookupKeys.email(em.address()), user.at()));
+        idsAt.put(user.id(), user.at());
+        allTokens(user).forEach(t -> firstAt.put(LookupKeys.loginToken(t.hashedToken()), user.at()));
+        firstAt.put(LookupKeys.username(user.username()), user.at());
+        user.emails().forEach(em -> firstAt.put(LookupKeys.email(em.address()), user.at()));
         return null;
     }
 
@@ -245,7 +252,6 @@ public final class UserImport {
                 lines.put(id, e.at());
                 if (used.contains(id)) {
                     found.put(id, roles);
-                    report.permission(id, roles);
                 } else {
                     report.permissionNotUsed();
                 }
@@ -353,6 +359,7 @@ public final class UserImport {
             throw new IllegalStateException("an import task failed", e.getCause());
         } finally {
             pool.shutdownNow();
+            progress.finished();
         }
         if (stop.get() != null) {
             report.stopped(stop.get(), notAttempted + retry.size());

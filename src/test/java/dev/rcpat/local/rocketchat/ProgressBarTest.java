@@ -32,8 +32,19 @@ class ProgressBarTest {
         bar.update(5_000, 10_000);
         assertEquals("\rimporting users [###############...............] 5,000/10,000", shown());
         bar.update(10_000, 10_000);
-        String line = "importing users [##############################] 10,000/10,000";
+        String line = "importing users [###############...............] 5,000/10,000";
         assertEquals("\r" + " ".repeat(line.length()) + "\r", shown(), "erased, so that the summary stands alone");
+        bar.finished();
+        assertEquals("", shown(), "once");
+    }
+
+    @Test
+    void anImportThatStopsEarlyErasesItsBarToo() {
+        bar.update(0, 10_000);
+        shown();
+        bar.finished();
+        String line = "importing users [..............................] 0/10,000";
+        assertEquals("\r" + " ".repeat(line.length()) + "\r", shown());
     }
 
     @Test

@@ -72,7 +72,7 @@ class RocketChatImportIT {
     static final String OTHER_ADA = "users.json, line 6 (_id " + OTHER_ADA_ID + "): username Ada is the username of line 1"
             + " (usernames are unique without regard to case; the first one is imported)";
     static final String FIRST_RUN = "Imported users.json into the test tables:\n"
-            + "  users: 4 imported, 0 updated, 0 unchanged, 1 skipped (1 bots or apps without tokens), 3 rejected (listed above)\n"
+            + "  users: 4 imported, 0 updated, 0 unchanged, 1 skipped (1 bot or app without tokens), 3 rejected (listed above)\n"
             + "  tokens carried: 5 personal access tokens, 3 login tokens; not carried: 1 expired login token\n"
             + "  permissions: create-personal-access-tokens (admin, user, bot); 3 others not used here\n";
 
@@ -244,7 +244,7 @@ class RocketChatImportIT {
         ImportTables canonical = new ImportTables();
         ImportReport report = canonical.importer(exportTime).run(usersArrayCanonical(), null, IMPORT, UserImport.Progress.NONE);
         assertEquals("Imported users-array-canonical.json into the test tables:\n"
-                + "  users: 4 imported, 0 updated, 0 unchanged, 1 skipped (1 bots or apps without tokens), 0 rejected\n"
+                + "  users: 4 imported, 0 updated, 0 unchanged, 1 skipped (1 bot or app without tokens), 0 rejected\n"
                 + "  tokens carried: 5 personal access tokens, 3 login tokens; not carried: 1 expired login token\n",
                 report.summary("test tables"));
         assertTrue(report.complete());
@@ -262,7 +262,7 @@ class RocketChatImportIT {
         Set<String> lookups = tables.lookupKeys();
         ImportReport same = importFixture();
         assertEquals("Imported users.json into the test tables:\n"
-                + "  users: 0 imported, 0 updated, 4 unchanged, 1 skipped (1 bots or apps without tokens), 3 rejected (listed above)\n"
+                + "  users: 0 imported, 0 updated, 4 unchanged, 1 skipped (1 bot or app without tokens), 3 rejected (listed above)\n"
                 + "  tokens carried: 5 personal access tokens, 3 login tokens; not carried: 1 expired login token\n"
                 + "  permissions: create-personal-access-tokens (admin, user, bot); 3 others not used here\n",
                 same.summary("test tables"));
@@ -288,7 +288,7 @@ class RocketChatImportIT {
         });
         ImportReport moved = importUsers(later, null, IMPORT);
         assertEquals("Imported users.json into the test tables:\n"
-                + "  users: 1 imported, 2 updated, 2 unchanged, 1 skipped (1 bots or apps without tokens), 2 rejected (listed above)\n"
+                + "  users: 1 imported, 2 updated, 2 unchanged, 1 skipped (1 bot or app without tokens), 2 rejected (listed above)\n"
                 + "  tokens carried: 5 personal access tokens, 3 login tokens; not carried: 1 expired login token\n"
                 + "  tokens removed: 1 token gone from Rocket.Chat since the last import\n", moved.summary("test tables"));
         assertEquals(List.of(TRUNCATED, NO_ID), moved.problemLines());
@@ -324,7 +324,7 @@ class RocketChatImportIT {
 
         ImportReport again = importFixture();
         assertEquals("Imported users.json into the test tables:\n"
-                + "  users: 0 imported, 0 updated, 4 unchanged, 1 skipped (1 bots or apps without tokens), 3 rejected (listed above)\n"
+                + "  users: 0 imported, 0 updated, 4 unchanged, 1 skipped (1 bot or app without tokens), 3 rejected (listed above)\n"
                 + "  tokens carried: 4 personal access tokens, 2 login tokens; not carried: 1 expired login token,"
                 + " 2 tokens removed here since the last import\n"
                 + "  permissions: create-personal-access-tokens (admin, user, bot); 3 others not used here\n",
@@ -392,7 +392,7 @@ class RocketChatImportIT {
     void aDryRunReadsAndReportsButWritesNothing() throws Exception {
         ImportReport report = importUsers(users(), permissions(), DRY_RUN);
         assertEquals("Dry run, nothing written: what importing users.json into the test tables would do:\n"
-                + "  users: 4 to import, 0 to update, 0 unchanged, 1 skipped (1 bots or apps without tokens), 3 rejected (listed above)\n"
+                + "  users: 4 to import, 0 to update, 0 unchanged, 1 skipped (1 bot or app without tokens), 3 rejected (listed above)\n"
                 + "  tokens carried: 5 personal access tokens, 3 login tokens; not carried: 1 expired login token\n"
                 + "  permissions: create-personal-access-tokens (admin, user, bot); 3 others not used here\n",
                 report.summary("test tables"));
