@@ -8,6 +8,7 @@ import dev.rcpat.auth.Secrets;
 import dev.rcpat.aws.AwsCallCounter;
 import dev.rcpat.aws.AwsClients;
 import dev.rcpat.aws.AwsEnvironment;
+import dev.rcpat.domain.Permissions;
 import dev.rcpat.json.JsonCodec;
 import dev.rcpat.local.CliException;
 import dev.rcpat.local.Emulators;
@@ -40,6 +41,7 @@ import java.time.Duration;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -71,10 +73,26 @@ class RocketChatImportIT {
     static final String NO_ID = "users.json, line 8: no _id";
     static final String OTHER_ADA = "users.json, line 6 (_id " + OTHER_ADA_ID + "): username Ada is the username of line 1"
             + " (usernames are unique without regard to case; the first one is imported)";
+    /**
+     * The fixture's permissions this service uses, with their roles as exported, in the file's order:
+     * create-personal-access-tokens, and api-bypass-rate-limit once the rate limiter reads it.
+     */
+    static final Map<String, List<String>> USED_PERMISSIONS = new LinkedHashMap<>();
+
+    static {
+        USED_PERMISSIONS.put("create-personal-access-tokens", List.of("admin", "user", "bot"));
+        USED_PERMISSIONS.put("api-bypass-rate-limit", List.of("admin", "bot", "app"));
+        USED_PERMISSIONS.keySet().retainAll(Permissions.defaults().keySet());
+    }
+
+    static final String PERMISSIONS_LINE = "  permissions: " + String.join(", ", USED_PERMISSIONS.entrySet().stream()
+            .map(e -> e.getKey() + " (" + String.join(", ", e.getValue()) + ")").toList())
+            + "; " + (4 - USED_PERMISSIONS.size()) + " others not used here\n";
+    static final String PERMISSIONS_JSON = JsonCodec.write(USED_PERMISSIONS);
     static final String FIRST_RUN = "Imported users.json into the test tables:\n"
             + "  users: 4 imported, 0 updated, 0 unchanged, 1 skipped (1 bot or app without tokens), 3 rejected (listed above)\n"
             + "  tokens carried: 5 personal access tokens, 3 login tokens; not carried: 1 expired login token\n"
-            + "  permissions: create-personal-access-tokens (admin, user, bot); 3 others not used here\n";
+            + PERMISSIONS_LINE;
 
     @TempDir
     Path dir;
@@ -264,7 +282,7 @@ class RocketChatImportIT {
         assertEquals("Imported users.json into the test tables:\n"
                 + "  users: 0 imported, 0 updated, 4 unchanged, 1 skipped (1 bot or app without tokens), 3 rejected (listed above)\n"
                 + "  tokens carried: 5 personal access tokens, 3 login tokens; not carried: 1 expired login token\n"
-                + "  permissions: create-personal-access-tokens (admin, user, bot); 3 others not used here\n",
+                + PERMISSIONS_LINE,
                 same.summary("test tables"));
         assertEquals(List.of(OTHER_ADA, TRUNCATED, NO_ID), same.problemLines());
 
@@ -327,7 +345,7 @@ class RocketChatImportIT {
                 + "  users: 0 imported, 0 updated, 4 unchanged, 1 skipped (1 bot or app without tokens), 3 rejected (listed above)\n"
                 + "  tokens carried: 4 personal access tokens, 2 login tokens; not carried: 1 expired login token,"
                 + " 2 tokens removed here since the last import\n"
-                + "  permissions: create-personal-access-tokens (admin, user, bot); 3 others not used here\n",
+                + PERMISSIONS_LINE,
                 again.summary("test tables"));
         assertTrue(tokens.authenticates(ADA_ID, madeHere), "created here: kept");
         assertFalse(tokens.authenticates(ADA_ID, ADA_CI), "removed here: not brought back");
@@ -394,7 +412,7 @@ class RocketChatImportIT {
         assertEquals("Dry run, nothing written: what importing users.json into the test tables would do:\n"
                 + "  users: 4 to import, 0 to update, 0 unchanged, 1 skipped (1 bot or app without tokens), 3 rejected (listed above)\n"
                 + "  tokens carried: 5 personal access tokens, 3 login tokens; not carried: 1 expired login token\n"
-                + "  permissions: create-personal-access-tokens (admin, user, bot); 3 others not used here\n",
+                + PERMISSIONS_LINE,
                 report.summary("test tables"));
         assertEquals(List.of(), tables.scan(tables.users()));
         assertEquals(List.of(), tables.scan(tables.lookups()));
@@ -411,7 +429,7 @@ class RocketChatImportIT {
                 + "\"skipped\":{\"bot-or-app-without-tokens\":1,\"no-username\":0},\"rejected\":3},"
                 + "\"tokens\":{\"personalAccessTokens\":5,\"loginTokens\":3,\"added\":8,\"removedInRocketChat\":0,"
                 + "\"removedHere\":0,\"nameTakenHere\":0,\"expiredLoginTokens\":1,\"loginTokensOverLimit\":0},"
-                + "\"permissions\":{\"create-personal-access-tokens\":[\"admin\",\"user\",\"bot\"]},"
+                + "\"permissions\":" + PERMISSIONS_JSON + ","
                 + "\"problems\":[{\"file\":\"users.json\",\"line\":6,\"_id\":\"" + OTHER_ADA_ID + "\",\"message\":\"username Ada is"
                 + " the username of line 1 (usernames are unique without regard to case; the first one is imported)\"},"
                 + "{\"file\":\"users.json\",\"line\":7,\"message\":\"not valid JSON (column 101)\"},"
