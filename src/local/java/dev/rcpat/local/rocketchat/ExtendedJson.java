@@ -8,9 +8,10 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeFormatterBuilder;
 
 /**
- * Values in MongoDB Extended JSON as mongoexport writes them: relaxed ({@code {"$date":"2026-11-20T08:00:00.000Z"}}),
- * canonical ({@code {"$date":{"$numberLong":"1795000000000"}}}, {@code {"$numberInt":"1"}}) and the legacy
- * form of older mongoexport versions ({@code {"$date":1795000000000}}, offsets written {@code +0000}).
+ * The values of a users document in MongoDB Extended JSON as mongoexport writes them: dates relaxed
+ * ({@code {"$date":"2026-11-20T08:00:00.000Z"}}), canonical ({@code {"$date":{"$numberLong":"1795000000000"}}})
+ * or in the legacy form of older mongoexport versions ({@code {"$date":1795000000000}}, offsets written
+ * {@code +0000}); ids as strings or ObjectIds. Strings, booleans and arrays are the same in every form.
  * A missing field and a JSON {@code null} both read as absent.
  */
 final class ExtendedJson {
