@@ -6,6 +6,9 @@ import com.amazonaws.services.lambda.runtime.tests.EventLoader;
 import dev.rcpat.CompositionRoot;
 import dev.rcpat.json.JsonCodec;
 import dev.rcpat.local.bench.Benchmark;
+import dev.rcpat.local.rocketchat.ImportReport;
+import dev.rcpat.local.rocketchat.ProgressBar;
+import dev.rcpat.local.rocketchat.UserImport;
 import dev.rcpat.aws.AwsEnvironment;
 import dev.rcpat.config.Settings;
 import dev.rcpat.domain.User;
@@ -43,6 +46,9 @@ public final class LocalCli {
               users create --username U --password P [--email ADDR [--unverified]] [--role R]...
                            [--totp] [--email-2fa] [--inactive] [--json] [AWS]
               users login-token --username U [--json] [AWS]
+              users import --file USERS.json [--permissions PERMISSIONS.json] [--include-bots] [--dry-run] [--json] [AWS]
+                  Rocket.Chat's users (mongoexport --collection users) and permissions
+                  (--collection rocketchat_permissions); run again to update
               permissions set PERMISSION [ROLE]... [AWS]     (no role: nobody holds it)
               invoke EVENT.json                               run one API Gateway event through its handler
               status [--json]                                 is a local stack running, and where
@@ -54,6 +60,10 @@ public final class LocalCli {
             """;
 
     private static final Set<String> AWS_VALUED = AdminTarget.AWS_OPTIONS;
+    /** Set to 1 by bin/local when standard error is a terminal (Java 21 cannot tell on its own). */
+    static final String STDERR_IS_TERMINAL = "RCPAT_STDERR_IS_TERMINAL";
+    /** Concurrent users in an import: DynamoDB takes conditional writes one item at a time, so throughput is concurrency. */
+    static final int IMPORT_PARALLELISM = 16;
 
     private final Path projectDir;
     private final StateFile stateFile;
@@ -221,13 +231,14 @@ public final class LocalCli {
 
     private int users(List<String> argv) throws CliException {
         if (argv.isEmpty()) {
-            throw CliException.usage("users: expected 'create' or 'login-token'");
+            throw CliException.usage("users: expected 'create', 'login-token' or 'import'");
         }
         List<String> rest = argv.subList(1, argv.size());
         return switch (argv.get(0)) {
             case "create" -> usersCreate(rest);
             case "login-token" -> loginToken(rest);
-            default -> throw CliException.usage("users: unknown subcommand '" + argv.get(0) + "' (create, login-token)");
+            case "import" -> usersImport(rest);
+            default -> throw CliException.usage("users: unknown subcommand '" + argv.get(0) + "' (create, login-token, import)");
         };
     }
 
@@ -327,6 +338,34 @@ public final class LocalCli {
             out.println("X-Auth-Token: " + token);
         }
         return 0;
+    }
+
+    private int usersImport(List<String> argv) throws CliException {
+        Args a = Args.parse("users import", argv, union(Set.of("file", "permissions"), AWS_VALUED),
+                Set.of("include-bots", "dry-run", "json", AdminTarget.AWS_FLAG));
+        noPositionals(a, "users import");
+        Path users = existingFile(a.required("file"));
+        Path permissions = a.value("permissions") == null ? null : existingFile(a.value("permissions"));
+        AdminTarget target = AdminTarget.choose(a, stateFile);
+        UserImport.Progress progress = "1".equals(environment.get(STDERR_IS_TERMINAL))
+                ? new ProgressBar(err, System::currentTimeMillis) : UserImport.Progress.NONE;
+        ImportReport report = target.admin().rocketChatImport(Clock.systemUTC()).run(users, permissions,
+                new UserImport.Options(a.flag("dry-run"), a.flag("include-bots"), IMPORT_PARALLELISM), progress);
+        if (a.flag("json")) {
+            out.println(JsonCodec.write(report.toJson()));
+        } else {
+            report.problemLines().forEach(err::println);
+            out.print(report.summary(target.description()));
+        }
+        return report.complete() ? 0 : 1;
+    }
+
+    private static Path existingFile(String name) throws CliException {
+        Path file = Path.of(name).toAbsolutePath();
+        if (!Files.isRegularFile(file)) {
+            throw new CliException("users import: no such file " + name);
+        }
+        return file;
     }
 
     private int permissions(List<String> argv) throws CliException {

@@ -7,6 +7,7 @@ import dev.rcpat.domain.LookupKeys;
 import dev.rcpat.domain.StoredToken;
 import dev.rcpat.domain.TotpState;
 import dev.rcpat.domain.User;
+import dev.rcpat.local.rocketchat.UserImport;
 import dev.rcpat.store.ConditionFailedException;
 import dev.rcpat.store.StoreUnavailableException;
 import dev.rcpat.store.UserLookups;
@@ -21,6 +22,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -41,6 +43,7 @@ public final class UserAdmin {
     private final DynamoDbClient dynamo;
     private final String usersTable;
     private final String permissionsTable;
+    private final String lookupsTable;
     /** The functions' default LOGIN_EXPIRATION_DAYS: how long a resume lookup of a token made here is kept. */
     private static final long LOGIN_EXPIRATION_DAYS = 90;
 
@@ -51,6 +54,7 @@ public final class UserAdmin {
         this.dynamo = dynamo;
         this.usersTable = usersTable;
         this.permissionsTable = permissionsTable;
+        this.lookupsTable = lookupsTable;
         this.store = new DynamoDbUserStore(dynamo, usersTable, permissionsTable);
         this.lookups = new DynamoDbUserLookups(dynamo, lookupsTable);
     }
@@ -161,6 +165,11 @@ public final class UserAdmin {
                 // a claim left behind names a user that does not exist: a login through it finds nobody
             }
         }
+    }
+
+    /** An import of Rocket.Chat's users and permissions into the same tables. */
+    public UserImport rocketChatImport(Clock clock) {
+        return new UserImport(dynamo, usersTable, permissionsTable, lookupsTable, clock);
     }
 
     /** Creates a login token (as a Rocket.Chat login would) and returns its plaintext, shown once. */

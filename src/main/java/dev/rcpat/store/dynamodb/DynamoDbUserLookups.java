@@ -68,14 +68,8 @@ public final class DynamoDbUserLookups implements UserLookups {
     @Override
     public void claim(String key, String userId, Long expiresAtSeconds)
             throws ConditionFailedException, StoreUnavailableException {
-        Map<String, AttributeValue> item = new HashMap<>();
-        item.put(KEY, AttributeValue.fromS(key));
-        item.put(USER_ID, AttributeValue.fromS(userId));
-        if (expiresAtSeconds != null) {
-            item.put(EXPIRES_AT, number(expiresAtSeconds));
-        }
         try {
-            dynamo.putItem(b -> b.tableName(table).item(item)
+            dynamo.putItem(b -> b.tableName(table).item(claimItem(key, userId, expiresAtSeconds))
                     .conditionExpression("attribute_not_exists(#k) OR #u = :u")
                     .expressionAttributeNames(Map.of("#k", KEY, "#u", USER_ID))
                     .expressionAttributeValues(Map.of(":u", AttributeValue.fromS(userId))));
@@ -84,6 +78,25 @@ public final class DynamoDbUserLookups implements UserLookups {
         } catch (SdkException e) {
             throw new StoreUnavailableException(e);
         }
+    }
+
+    /**
+     * The item of a claim: {@code key} names {@code userId}, until {@code expiresAtSeconds} if not null.
+     * Public for the Rocket.Chat import, which writes login tokens' lookups in batches.
+     */
+    public static Map<String, AttributeValue> claimItem(String key, String userId, Long expiresAtSeconds) {
+        Map<String, AttributeValue> item = new HashMap<>();
+        item.put(KEY, AttributeValue.fromS(key));
+        item.put(USER_ID, AttributeValue.fromS(userId));
+        if (expiresAtSeconds != null) {
+            item.put(EXPIRES_AT, number(expiresAtSeconds));
+        }
+        return item;
+    }
+
+    /** The primary key of the item with {@code key}. Public for the Rocket.Chat import, which gives back items in batches. */
+    public static Map<String, AttributeValue> itemKey(String key) {
+        return Map.of(KEY, AttributeValue.fromS(key));
     }
 
     @Override
