@@ -129,7 +129,7 @@ final class UserMerge {
         in.personalAccessTokens().forEach(t -> pats.put(t.name(), t));
         TotpState totp = in.hasTotp() ? freshTotp(in) : null;
         User user = new User(in.id(), in.username(), in.active(), in.roles(), in.emails(), in.passwordBcrypt(),
-                login, pats, totp, in.email2faEnabled(), null, in.name(), null);
+                login, pats, totp, in.email2faEnabled(), null, in.name(), null, null);
         List<Claim> claims = new ArrayList<>(nameClaims(in));
         in.loginTokens().forEach(t -> claims.add(loginTokenClaim(t)));
         TokenCounts counts = new TokenCounts(pats.size(), login.size(), pats.size() + login.size(), 0, 0, 0);
@@ -244,7 +244,8 @@ final class UserMerge {
                 || in.active() != here.active() || !in.roles().equals(here.roles()) || !in.emails().equals(here.emails())
                 || !Objects.equals(in.passwordBcrypt(), here.passwordBcrypt()) || in.email2faEnabled() != here.email2faEnabled();
         User result = new User(here.id(), in.username(), in.active(), in.roles(), in.emails(), in.passwordBcrypt(),
-                login, pats, totp, in.email2faEnabled(), here.emailCode(), in.name(), here.loginAttempts());
+                login, pats, totp, in.email2faEnabled(), here.emailCode(), in.name(), here.loginAttempts(),
+                here.passwordAttempts());
 
         List<Claim> claims = new ArrayList<>();
         List<String> releases = new ArrayList<>();

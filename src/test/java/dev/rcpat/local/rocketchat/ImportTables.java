@@ -4,7 +4,6 @@ import dev.rcpat.CompositionRoot;
 import dev.rcpat.config.Settings;
 import dev.rcpat.local.TemplateTables;
 import dev.rcpat.local.UserAdmin;
-import dev.rcpat.log.RequestLog;
 import dev.rcpat.testing.LogCapture;
 import dev.rcpat.testing.TestStack;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -68,7 +67,7 @@ final class ImportTables {
     /** The service's functions on these tables, logging into {@link LogCapture}. */
     CompositionRoot services(Clock clock) {
         return CompositionRoot.build(Settings.from(stack.environment(tables.tableVariables())), stack.aws(), clock,
-                new RequestLog(LogCapture::record));
+                LogCapture::record);
     }
 
     /** Every item of a table (a scan: tests only). */

@@ -85,17 +85,20 @@ class UserMergeTest {
 
     static User withPats(User u, Map<String, StoredToken> pats) {
         return new User(u.id(), u.username(), u.active(), u.roles(), u.emails(), u.passwordBcrypt(), u.loginTokens(), pats,
-                u.totp(), u.email2faEnabled(), u.emailCode(), u.name(), u.loginAttempts());
+                u.totp(), u.email2faEnabled(), u.emailCode(), u.name(), u.loginAttempts(),
+                u.passwordAttempts());
     }
 
     static User withLogins(User u, Map<String, StoredToken> logins) {
         return new User(u.id(), u.username(), u.active(), u.roles(), u.emails(), u.passwordBcrypt(), logins,
-                u.personalAccessTokens(), u.totp(), u.email2faEnabled(), u.emailCode(), u.name(), u.loginAttempts());
+                u.personalAccessTokens(), u.totp(), u.email2faEnabled(), u.emailCode(), u.name(), u.loginAttempts(),
+                u.passwordAttempts());
     }
 
     static User withTotp(User u, TotpState totp) {
         return new User(u.id(), u.username(), u.active(), u.roles(), u.emails(), u.passwordBcrypt(), u.loginTokens(),
-                u.personalAccessTokens(), totp, u.email2faEnabled(), u.emailCode(), u.name(), u.loginAttempts());
+                u.personalAccessTokens(), totp, u.email2faEnabled(), u.emailCode(), u.name(), u.loginAttempts(),
+                u.passwordAttempts());
     }
 
     @Test
