@@ -2,12 +2,12 @@ package dev.rcpat.local.rocketchat;
 
 import dev.rcpat.domain.EmailAddress;
 import dev.rcpat.domain.User;
+import dev.rcpat.store.dynamodb.UpdateExpression;
 import dev.rcpat.store.dynamodb.UserItem;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,7 +41,7 @@ final class ImportWrites {
      * it was read: otherwise nothing is written and the caller reads again.
      */
     static UpdateItemRequest update(String table, UserMerge.Plan plan) throws UserMerge.Unmergeable {
-        Expression x = new Expression();
+        UpdateExpression x = new UpdateExpression();
         User u = plan.result();
         String id = x.name(UserItem.ID);
         x.condition("attribute_exists(" + id + ")");
@@ -53,11 +53,11 @@ final class ImportWrites {
 
         if (plan.profileChanged()) {
             x.set(x.name(UserItem.USERNAME), AttributeValue.fromS(u.username()));
-            x.setOrRemove(x.name(UserItem.NAME), u.name() == null ? null : AttributeValue.fromS(u.name()));
+            setOrRemove(x, x.name(UserItem.NAME), u.name() == null ? null : AttributeValue.fromS(u.name()));
             x.set(x.name(UserItem.ACTIVE), AttributeValue.fromBool(u.active()));
             x.set(x.name(UserItem.ROLES), AttributeValue.fromL(u.roles().stream().map(AttributeValue::fromS).toList()));
             x.set(x.name(UserItem.EMAILS), AttributeValue.fromL(u.emails().stream().map(ImportWrites::email).toList()));
-            x.setOrRemove(x.name(UserItem.PASSWORD_BCRYPT),
+            setOrRemove(x, x.name(UserItem.PASSWORD_BCRYPT),
                     u.passwordBcrypt() == null ? null : AttributeValue.fromS(u.passwordBcrypt()));
             x.set(x.name(UserItem.EMAIL_2FA),
                     AttributeValue.fromM(Map.of(UserItem.ENABLED, AttributeValue.fromBool(u.email2faEnabled()))));
@@ -116,7 +116,7 @@ final class ImportWrites {
                 case UserMerge.RemoveLogin r -> x.remove(login + "." + x.name(r.hashedToken()));
             }
         }
-        return x.request(table, plan.result().id());
+        return request(x, table, plan.result().id());
     }
 
     private static AttributeValue email(EmailAddress e) {
@@ -128,63 +128,27 @@ final class ImportWrites {
         return AttributeValue.fromN(Long.toString(n));
     }
 
-    /** Placeholders for every name and value, so that token names and hashes never meet the expression syntax. */
-    private static final class Expression {
-        private final Map<String, String> names = new HashMap<>();
-        private final Map<String, String> nameOf = new HashMap<>();
-        private final Map<String, AttributeValue> values = new HashMap<>();
-        private final List<String> sets = new ArrayList<>();
-        private final List<String> removes = new ArrayList<>();
-        private final List<String> conditions = new ArrayList<>();
-
-        String name(String attribute) {
-            return nameOf.computeIfAbsent(attribute, a -> {
-                String placeholder = "#n" + names.size();
-                names.put(placeholder, a);
-                return placeholder;
-            });
+    private static void setOrRemove(UpdateExpression x, String path, AttributeValue v) {
+        if (v == null) {
+            x.remove(path);
+        } else {
+            x.set(path, v);
         }
+    }
 
-        String value(AttributeValue v) {
-            String placeholder = ":v" + values.size();
-            values.put(placeholder, v);
-            return placeholder;
+    private static UpdateItemRequest request(UpdateExpression x, String table, String userId) throws UserMerge.Unmergeable {
+        String update = x.updateExpression();
+        String condition = x.conditionExpression();
+        if (update.length() > MAX_EXPRESSION_LENGTH || condition.length() > MAX_EXPRESSION_LENGTH) {
+            throw new UserMerge.Unmergeable("has too many token changes since the last import for one write"
+                    + " (DynamoDB allows expressions of " + MAX_EXPRESSION_LENGTH + " characters)");
         }
-
-        void set(String path, AttributeValue v) {
-            sets.add(path + " = " + value(v));
-        }
-
-        void setOrRemove(String path, AttributeValue v) {
-            if (v == null) {
-                remove(path);
-            } else {
-                set(path, v);
-            }
-        }
-
-        void remove(String path) {
-            removes.add(path);
-        }
-
-        void condition(String c) {
-            conditions.add(c);
-        }
-
-        UpdateItemRequest request(String table, String userId) throws UserMerge.Unmergeable {
-            String update = "SET " + String.join(", ", sets) + (removes.isEmpty() ? "" : " REMOVE " + String.join(", ", removes));
-            String condition = String.join(" AND ", conditions);
-            if (update.length() > MAX_EXPRESSION_LENGTH || condition.length() > MAX_EXPRESSION_LENGTH) {
-                throw new UserMerge.Unmergeable("has too many token changes since the last import for one write"
-                        + " (DynamoDB allows expressions of " + MAX_EXPRESSION_LENGTH + " characters)");
-            }
-            return UpdateItemRequest.builder().tableName(table)
-                    .key(Map.of(UserItem.ID, AttributeValue.fromS(userId)))
-                    .updateExpression(update)
-                    .conditionExpression(condition)
-                    .expressionAttributeNames(names)
-                    .expressionAttributeValues(values)
-                    .build();
-        }
+        return UpdateItemRequest.builder().tableName(table)
+                .key(Map.of(UserItem.ID, AttributeValue.fromS(userId)))
+                .updateExpression(update)
+                .conditionExpression(condition)
+                .expressionAttributeNames(x.names())
+                .expressionAttributeValues(x.values())
+                .build();
     }
 }

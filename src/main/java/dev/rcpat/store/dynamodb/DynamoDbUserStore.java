@@ -121,7 +121,7 @@ public final class DynamoDbUserStore implements UserStore {
         if (write.isEmpty()) {
             throw new IllegalArgumentException("empty write");
         }
-        Expression x = new Expression();
+        UpdateExpression x = new UpdateExpression();
         x.condition("attribute_exists(" + x.name(ID) + ")");
         for (UserWrite.Op op : write.ops()) {
             switch (op) {
@@ -256,9 +256,9 @@ public final class DynamoDbUserStore implements UserStore {
                 .key(Map.of(ID, AttributeValue.fromS(write.userId())))
                 .updateExpression(x.updateExpression())
                 .conditionExpression(x.conditionExpression())
-                .expressionAttributeNames(x.names);
+                .expressionAttributeNames(x.names());
         // A write of only REMOVEs has no values, and DynamoDB refuses an empty value map.
-        return x.values.isEmpty() ? request : request.expressionAttributeValues(x.values);
+        return x.values().isEmpty() ? request : request.expressionAttributeValues(x.values());
     }
 
     /**
@@ -266,7 +266,7 @@ public final class DynamoDbUserStore implements UserStore {
      * {@code maxFailed} failures counted (concurrent wrong guesses may have reached the limit
      * before their lock is written).
      */
-    private static void totpUsable(Expression x, long now, int maxFailed) {
+    private static void totpUsable(UpdateExpression x, long now, int maxFailed) {
         String totp = x.name(TOTP);
         String lockedUntil = totp + "." + x.name(LOCKED_UNTIL);
         String failed = totp + "." + x.name(FAILED_ATTEMPTS);
@@ -278,61 +278,10 @@ public final class DynamoDbUserStore implements UserStore {
      * The condition that the password fallback may take a digest: not locked at {@code now}, and
      * fewer than {@code maxFailed} failures counted.
      */
-    private static void passwordUsable(Expression x, long now, int maxFailed) {
+    private static void passwordUsable(UpdateExpression x, long now, int maxFailed) {
         String lockedUntil = x.name(PASSWORD_LOCKED_UNTIL);
         String failed = x.name(PASSWORD_FAILED_ATTEMPTS);
         x.condition("(attribute_not_exists(" + lockedUntil + ") OR " + lockedUntil + " <= " + x.value(num(now)) + ")");
         x.condition("(attribute_not_exists(" + failed + ") OR " + failed + " < " + x.value(num(maxFailed)) + ")");
-    }
-
-    /** Placeholders for names and values, and the clauses of one update. */
-    private static final class Expression {
-        final Map<String, String> names = new HashMap<>();
-        final Map<String, String> placeholderByName = new HashMap<>();
-        final Map<String, AttributeValue> values = new HashMap<>();
-        final List<String> sets = new ArrayList<>();
-        final List<String> removes = new ArrayList<>();
-        final List<String> conditions = new ArrayList<>();
-
-        String name(String attribute) {
-            return placeholderByName.computeIfAbsent(attribute, a -> {
-                String placeholder = "#n" + placeholderByName.size();
-                names.put(placeholder, a);
-                return placeholder;
-            });
-        }
-
-        String value(AttributeValue v) {
-            String placeholder = ":v" + values.size();
-            values.put(placeholder, v);
-            return placeholder;
-        }
-
-        void set(String clause) {
-            sets.add(clause);
-        }
-
-        void remove(String path) {
-            removes.add(path);
-        }
-
-        void condition(String c) {
-            conditions.add(c);
-        }
-
-        String updateExpression() {
-            StringBuilder sb = new StringBuilder();
-            if (!sets.isEmpty()) {
-                sb.append("SET ").append(String.join(", ", sets));
-            }
-            if (!removes.isEmpty()) {
-                sb.append(sb.isEmpty() ? "" : " ").append("REMOVE ").append(String.join(", ", removes));
-            }
-            return sb.toString();
-        }
-
-        String conditionExpression() {
-            return String.join(" AND ", conditions);
-        }
     }
 }
