@@ -426,17 +426,21 @@ public final class UserImport {
         pending.remove(a.user());
     }
 
+    private void putOrUpdate(UserMerge.Plan plan) throws UserMerge.Unmergeable {
+        if (plan.isNew()) {
+            dynamo.putItem(ImportWrites.newUser(usersTable, plan));
+        } else {
+            dynamo.updateItem(ImportWrites.update(usersTable, plan));
+        }
+    }
+
     /**
      * The user item's one conditional write (its lookup items no longer needed are given back by the
      * caller); if the user changed since it was read, the single-user path starts over.
      */
     private Attempt writeUser(UserMerge.Plan plan, Run run) throws StoreUnavailableException {
         try {
-            if (plan.isNew()) {
-                dynamo.putItem(ImportWrites.newUser(usersTable, plan));
-            } else {
-                dynamo.updateItem(ImportWrites.update(usersTable, plan));
-            }
+            putOrUpdate(plan);
         } catch (ConditionalCheckFailedException changedMeanwhile) {
             giveBack(plan);
             return writeOne(plan.incoming(), run);
@@ -622,11 +626,7 @@ public final class UserImport {
                 }
                 writeLoginTokenLookups(List.of(plan), held);
                 try {
-                    if (plan.isNew()) {
-                        dynamo.putItem(ImportWrites.newUser(usersTable, plan));
-                    } else {
-                        dynamo.updateItem(ImportWrites.update(usersTable, plan));
-                    }
+                    putOrUpdate(plan);
                 } catch (ConditionalCheckFailedException changedMeanwhile) {
                     giveBack(plan);
                     continue;
