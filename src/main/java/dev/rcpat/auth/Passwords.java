@@ -13,6 +13,14 @@ public final class Passwords {
 
     public static final int BCRYPT_COST = 10;
 
+    /**
+     * A cost-10 hash of a random value that was thrown away: verified in place of a missing or
+     * unreadable stored hash, so that an unknown user, or one without a password, costs the same
+     * bcrypt time as a wrong password and the answer's timing does not tell them apart.
+     */
+    private static final byte[] NO_PASSWORD = "$2a$10$nHrFX9CPYjDhbQXvIuescOvPmje4jkTtiQFli/MDhKXWiDUMQT7HG"
+            .getBytes(StandardCharsets.US_ASCII);
+
     private Passwords() { }
 
     /** The stored form of a plaintext password. */
@@ -20,17 +28,29 @@ public final class Passwords {
         return BCrypt.withDefaults().hashToString(BCRYPT_COST, Secrets.sha256Hex(plaintext).toCharArray());
     }
 
-    /** Whether {@code digest} (hex SHA-256 of the password, either case) matches the stored hash. */
+    /**
+     * Whether {@code digest} (hex SHA-256 of the password, either case) matches the stored hash.
+     * Without a usable stored hash ({@code null}: no such user, or no password) it still runs one
+     * bcrypt verification, and answers false.
+     */
     public static boolean matchesDigest(String digest, String storedBcrypt) {
-        if (storedBcrypt == null || digest.length() != 64 || !digest.chars().allMatch(Passwords::isHexDigit)) {
-            return false;
+        if (digest.length() != 64 || !digest.chars().allMatch(Passwords::isHexDigit)) {
+            return false; // decided by the request alone, whoever the user is
         }
         byte[] lowercase = digest.toLowerCase(Locale.ROOT).getBytes(StandardCharsets.US_ASCII);
-        try {
-            return BCrypt.verifyer().verify(lowercase, storedBcrypt.getBytes(StandardCharsets.US_ASCII)).verified;
-        } catch (IllegalArgumentException e) {
-            return false; // the stored value is not a bcrypt hash
+        if (storedBcrypt != null) {
+            try {
+                BCrypt.Result result = BCrypt.verifyer().verify(lowercase, storedBcrypt.getBytes(StandardCharsets.US_ASCII));
+                if (result.validFormat) {
+                    return result.verified;
+                }
+            } catch (IllegalArgumentException notBcrypt) {
+                // handled below
+            }
+            // an unreadable stored value counts as no password, at the same cost
         }
+        BCrypt.verifyer().verify(lowercase, NO_PASSWORD);
+        return false;
     }
 
     /** Runs the verification loop once at the lowest cost, so a SnapStart snapshot holds its classes compiled. */

@@ -74,6 +74,9 @@ public final class Login implements PublicEndpoint<LoginInput> {
         Optional<User> maybeUser = target == null || target.userId() == null ? Optional.empty()
                 : store.load(target.userId(), List.of()).user();
         if (maybeUser.isEmpty()) {
+            if (input instanceof LoginInput.WithPassword p) {
+                Passwords.matchesDigest(p.passwordDigest(), null); // as long as a wrong password takes
+            }
             countAddressFailure(addressKey, now);
             throw unauthorized();
         }

@@ -3,6 +3,7 @@ package dev.rcpat.auth;
 import at.favre.lib.crypto.bcrypt.BCrypt;
 import org.junit.jupiter.api.Test;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -27,6 +28,33 @@ class PasswordsTest {
         }
         assertFalse(Passwords.matchesDigest(digest, null));
         assertFalse(Passwords.matchesDigest(digest, "garbage"));
+    }
+
+    @Test
+    void withoutAStoredHashTheCheckStillCostsOneBcrypt() {
+        String digest = Secrets.sha256Hex("correct horse");
+        String stored = Passwords.hash("another password");
+        long[] missing = new long[5];
+        long[] unreadable = new long[5];
+        long[] wrong = new long[5];
+        for (int i = 0; i < 5; i++) {
+            missing[i] = nanos(() -> assertFalse(Passwords.matchesDigest(digest, null)));
+            unreadable[i] = nanos(() -> assertFalse(Passwords.matchesDigest(digest, "garbage")));
+            wrong[i] = nanos(() -> assertFalse(Passwords.matchesDigest(digest, stored)));
+        }
+        Arrays.sort(missing);
+        Arrays.sort(unreadable);
+        Arrays.sort(wrong);
+        String medians = "medians: missing " + missing[2] / 1_000_000 + " ms, unreadable " + unreadable[2] / 1_000_000
+                + " ms, wrong " + wrong[2] / 1_000_000 + " ms";
+        assertTrue(missing[2] >= wrong[2] / 2, medians);
+        assertTrue(unreadable[2] >= wrong[2] / 2, medians);
+    }
+
+    private static long nanos(Runnable check) {
+        long started = System.nanoTime();
+        check.run();
+        return System.nanoTime() - started;
     }
 
     @Test

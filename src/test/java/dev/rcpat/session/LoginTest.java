@@ -116,6 +116,29 @@ class LoginTest {
     }
 
     @Test
+    void anUnknownUserTakesAsLongAsAWrongPassword() throws Exception {
+        alice(Map.of());
+        Login login = login(Map.of(Settings.BLOCK_FAILED_LOGINS_ENABLED, "false"));
+        String wrong = Secrets.sha256Hex("wrong password");
+        long[] unknown = new long[5];
+        long[] wrongPassword = new long[5];
+        for (int i = 0; i < 5; i++) {
+            unknown[i] = nanosRefused(() -> login.handle(as("nobody", wrong), CLIENT, NOW));
+            wrongPassword[i] = nanosRefused(() -> login.handle(as("alice", wrong), CLIENT, NOW));
+        }
+        java.util.Arrays.sort(unknown);
+        java.util.Arrays.sort(wrongPassword);
+        assertTrue(unknown[2] >= wrongPassword[2] / 2, "unknown user " + unknown[2] / 1_000_000
+                + " ms, wrong password " + wrongPassword[2] / 1_000_000 + " ms (medians): both run one bcrypt");
+    }
+
+    private static long nanosRefused(org.junit.jupiter.api.function.Executable attempt) {
+        long started = System.nanoTime();
+        assertThrows(Refusal.class, attempt);
+        return System.nanoTime() - started;
+    }
+
+    @Test
     void aBlockedAddressIsRefusedBeforeTheUserIsRead() throws Exception {
         alice(Map.of());
         lookups.block(LookupKeys.clientAddress("203.0.113.5"), NOW + 1000, 0);
