@@ -55,7 +55,10 @@ import java.util.zip.ZipInputStream;
  * {@code --traced} (children get the environment of an actively traced function; for the tracing estimate),
  * {@code --jfr} (flight recordings of the warm runs in target/bench), {@code --aot-train} (experiment:
  * cold runs with an AOT cache trained on one cold run), {@code --page} (only the token page's
- * function, cold, printed: {@link PageLauncher}).
+ * function, cold, printed: {@link PageLauncher}), {@code --sizes 512,1024,...} (login beside generate
+ * at these memory sizes, CPU held to Lambda's share: {@link MemorySizing}; {@code none} skips them),
+ * {@code --size-runs N} (5), {@code --size-warmup N} (20), {@code --size-requests N} (100),
+ * {@code --sizes-only} (only the memory sizes, printed).
  */
 public final class Benchmark {
 
@@ -97,7 +100,7 @@ public final class Benchmark {
             }
             String key = a.substring(2);
             if (key.equals("no-write") || key.equals("cold-only") || key.equals("jfr") || key.equals("aot-train")
-                    || key.equals("page") || key.equals("traced")) {
+                    || key.equals("page") || key.equals("traced") || key.equals("sizes-only")) {
                 options.put(key, "true");
             } else if (key.contains("=")) {
                 options.put(key.substring(0, key.indexOf('=')), key.substring(key.indexOf('=') + 1));
@@ -111,8 +114,12 @@ public final class Benchmark {
         new Benchmark(project, options).run();
     }
 
-    /** The JVM options of Lambda's java21 runtime for this memory size (its bootstrap sizes heap 85 %, metaspace 10 %, code cache 5 %). */
     List<String> lambdaJvmFlags() {
+        return lambdaJvmFlags(memoryMb);
+    }
+
+    /** The JVM options of Lambda's java21 runtime for a memory size (its bootstrap sizes heap 85 %, metaspace 10 %, code cache 5 %). */
+    static List<String> lambdaJvmFlags(int memoryMb) {
         long kb = memoryMb * 1024L;
         return List.of("-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1", "-Xshare:auto", "-XX:+UseSerialGC",
                 "-XX:MaxHeapSize=" + (kb * 85 / 100) + "k", "-XX:MaxMetaspaceSize=" + (kb * 10 / 100) + "k",
@@ -154,6 +161,10 @@ public final class Benchmark {
             admin.setPermission(Permissions.CREATE_PERSONAL_ACCESS_TOKENS, List.of("admin", "user"));
             childEnv = childEnvironment(emulators.dynamoDbEndpoint(), emulators.sesEndpoint(), tables);
 
+            if (options.containsKey("sizes-only")) {
+                System.out.println(memorySizes());
+                return;
+            }
             System.out.printf("rcpat benchmark: %d cold runs each, warm %d+%d requests, %d MB heap model, JDK %s%n",
                     runs, warmup, requests, memoryMb, jdk());
 
@@ -269,11 +280,12 @@ public final class Benchmark {
             Map<String, Double> warmFloor = warm.get(4);
             Map<String, Double> warmFloorCount = warm.get(5);
 
+            String sizes = options.containsKey("cold-only") ? "" : memorySizes();
             Report report = new Report(runs, warmup, requests, coldUser, ours, quiet, floor, primed, primedQuiet,
                     oursClasses, quietClasses, floorClasses, warmOff, warmQuiet, warmCounted, warmExempt, warmFloor,
                     warmFloorCount, Files.size(zip),
                     (System.nanoTime() - started) / 1_000_000_000.0);
-            String table = markdownOf(report);
+            String table = markdownOf(report) + sizes;
             System.out.println();
             System.out.println(table);
             if (!options.containsKey("no-write") && !options.containsKey("zip") && !options.containsKey("cold-only")
@@ -282,6 +294,56 @@ public final class Benchmark {
                 System.out.println("written to docs/benchmarks.md");
             }
         }
+    }
+
+    /**
+     * Login beside generate at each memory size of {@code --sizes} (default 512,1024,1536,1769,2048;
+     * {@code none} skips them), CPU held to Lambda's share: {@link MemorySizing}. Its table, or "".
+     */
+    private String memorySizes() throws Exception {
+        String list = options.getOrDefault("sizes", "512,1024,1536,1769,2048");
+        if (list.equals("none")) {
+            return "";
+        }
+        List<Integer> sizes = Stream.of(list.split(",")).map(String::trim).map(Integer::parseInt).toList();
+        int runs = Integer.parseInt(options.getOrDefault("size-runs", "5"));
+        int warmup = Integer.parseInt(options.getOrDefault("size-warmup", "20"));
+        int requests = Integer.parseInt(options.getOrDefault("size-requests", "100"));
+        System.out.printf("memory sizes %s: %d cold runs each, warm %d+%d, CPU held to size / %d MB%n", sizes, runs,
+                warmup, requests, MemorySizing.ONE_VCPU_MB);
+        MemorySizing sizing = new MemorySizing(this);
+        List<MemorySizing.Size> measured = sizing.run(sizes, runs, warmup, requests);
+        if (measured.isEmpty()) {
+            return "";
+        }
+        return sizing.markdown(measured, runs, warmup, requests,
+                MemorySizing.templateLoginMemory(project.resolve("template.yaml")));
+    }
+
+    // What MemorySizing runs its children with.
+
+    UserAdmin admin() {
+        return admin;
+    }
+
+    String classPath() {
+        return classPath;
+    }
+
+    Map<String, String> childEnvironment() {
+        return childEnv;
+    }
+
+    Path work() {
+        return work;
+    }
+
+    void note(String note) {
+        notes.add(note);
+    }
+
+    String lastText(String key) {
+        return lastText.get(key);
     }
 
     /** What cold runs with token notices switched off add to the child's environment. */
@@ -407,7 +469,7 @@ public final class Benchmark {
     }
 
     /** Runs a child, returns the figures of its BENCH line plus totalMs (process wall time). */
-    private Map<String, Double> launch(List<String> cmd, Map<String, String> env) throws IOException, InterruptedException {
+    Map<String, Double> launch(List<String> cmd, Map<String, String> env) throws IOException, InterruptedException {
         Path out = work.resolve("child.out");
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile());
         pb.environment().clear();
@@ -525,7 +587,7 @@ public final class Benchmark {
 
     // ---- users ----
 
-    private UserAdmin.Created plainUser(String prefix) {
+    UserAdmin.Created plainUser(String prefix) {
         String name = prefix + "-" + UserAdmin.newUserId();
         return admin.createUser(UserAdmin.NewUser.named(name).email(address(name), true));
     }
@@ -545,7 +607,7 @@ public final class Benchmark {
      * written directly (no username scan), as "userId token sourceIp" lines: each user calls from an
      * address of its own.
      */
-    private Path warmUsers(String prefix, int count, List<String> roles) throws Exception {
+    Path warmUsers(String prefix, int count, List<String> roles) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(4);
         try {
             List<Future<String>> lines = new ArrayList<>();
@@ -575,7 +637,7 @@ public final class Benchmark {
     private int sourceIps;
 
     /** A client address no other request of the run uses, in 198.18.0.0/15 (reserved for benchmarks). */
-    private String nextSourceIp() {
+    String nextSourceIp() {
         int n = sourceIps++;
         return "198." + (18 + n / 65_536) + "." + (n / 256 % 256) + "." + (n % 256);
     }
@@ -790,7 +852,7 @@ public final class Benchmark {
 
     // ---- environment ----
 
-    private static String javaBinary() {
+    static String javaBinary() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 

@@ -27,12 +27,14 @@ import java.util.Map;
  * {@code BENCH key=value ...} for the parent.
  *
  * <pre>
- * cold: LambdaLauncher cold HANDLER_CLASS           (env BENCH_USER, BENCH_TOKEN, BENCH_NAME, BENCH_SOURCE_IP,
- *       [BENCH_TOTP], [BENCH_PRIME=1: run the SnapStart priming between init and the request])
+ * cold: LambdaLauncher cold HANDLER           (env BENCH_USER, BENCH_TOKEN, BENCH_NAME, BENCH_SOURCE_IP,
+ *       [BENCH_TOTP], [BENCH_PRIME=1: run the SnapStart priming between init and the request];
+ *       for a login HANDLER: BENCH_USER is the username, BENCH_TOKEN the password)
  * warm: LambdaLauncher warm HANDLER USERS_FILE [HANDLER USERS_FILE ...] WARMUP COUNT
- *       (USERS_FILE: "userId token sourceIp" per line; figures prefixed 0., 1., ... per handler;
+ *       (USERS_FILE: "userId token sourceIp" per line, for a login HANDLER "username password sourceIp";
+ *       figures prefixed 0., 1., ... per handler;
  *       HANDLER: a class name, for ours optionally with settings: ApiHandler?NAME=VALUE&NAME=VALUE,
- *       for the floor optionally FloorFunction?count)
+ *       for the floor optionally FloorFunction?count; "login:" before ours sends logins instead of generates)
  * </pre>
  * Uses only the JDK and classes that are in the Lambda zip, so it loads nothing the function would not.
  */
@@ -70,8 +72,11 @@ public final class LambdaLauncher {
             primeNanos = System.nanoTime() - t1;
         }
         long classesAfterInit = loadedClasses(classLog);
-        APIGatewayProxyRequestEvent event = event(System.getenv("BENCH_USER"), System.getenv("BENCH_TOKEN"),
-                System.getenv("BENCH_NAME"), System.getenv("BENCH_TOTP"), System.getenv("BENCH_SOURCE_IP"));
+        APIGatewayProxyRequestEvent event = isLogin(handlerClass)
+                ? loginEvent(System.getenv("BENCH_USER"), System.getenv("BENCH_TOKEN"), System.getenv("BENCH_NAME"),
+                        System.getenv("BENCH_SOURCE_IP"))
+                : event(System.getenv("BENCH_USER"), System.getenv("BENCH_TOKEN"), System.getenv("BENCH_NAME"),
+                        System.getenv("BENCH_TOTP"), System.getenv("BENCH_SOURCE_IP"));
         long t2 = System.nanoTime();
         APIGatewayProxyResponseEvent response = handler.handleRequest(event, null);
         long t3 = System.nanoTime();
@@ -101,6 +106,8 @@ public final class LambdaLauncher {
             handlers.add(launch(handlerClasses.get(h)));
         }
         long[][] nanos = new long[n][count];
+        long[][] cpuNanos = new long[n][count];
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
         int[] minCalls = new int[n];
         int[] maxCalls = new int[n];
         int[] minSesCalls = new int[n];
@@ -112,10 +119,13 @@ public final class LambdaLauncher {
         for (int i = 0; i < warmup + count; i++) {
             for (int h = 0; h < n; h++) {
                 String[] u = users.get(h).get(i % users.get(h).size());
-                APIGatewayProxyRequestEvent event = event(u[0], u[1], "bench-" + i, null, u[2]);
+                APIGatewayProxyRequestEvent event = isLogin(handlerClasses.get(h))
+                        ? loginEvent(u[0], u[1], "bench-" + i, u[2]) : event(u[0], u[1], "bench-" + i, null, u[2]);
+                long c0 = threads.getCurrentThreadCpuTime();
                 long t0 = System.nanoTime();
                 APIGatewayProxyResponseEvent response = handlers.get(h).handler().handleRequest(event, null);
                 long t1 = System.nanoTime();
+                long c1 = threads.getCurrentThreadCpuTime();
                 int calls = handlers.get(h).calls().calls(AwsCallCounter.Service.DYNAMODB);
                 int sesCalls = handlers.get(h).calls().calls(AwsCallCounter.Service.SES);
                 if (response.getStatusCode() != 200 && failures[h]++ == 0) {
@@ -124,6 +134,7 @@ public final class LambdaLauncher {
                 }
                 if (i >= warmup) {
                     nanos[h][i - warmup] = t1 - t0;
+                    cpuNanos[h][i - warmup] = c1 - c0;
                     minCalls[h] = Math.min(minCalls[h], calls);
                     maxCalls[h] = Math.max(maxCalls[h], calls);
                     minSesCalls[h] = Math.min(minSesCalls[h], sesCalls);
@@ -140,6 +151,7 @@ public final class LambdaLauncher {
                     .append(p).append("p95=").append(ms(percentile(sorted, 95)))
                     .append(p).append("p99=").append(ms(percentile(sorted, 99)))
                     .append(p).append("max=").append(ms(sorted[sorted.length - 1]))
+                    .append(p).append("cpuP50=").append(ms(percentile(sortedCopy(cpuNanos[h]), 50)))
                     .append(p).append("minCalls=").append(minCalls[h])
                     .append(p).append("maxCalls=").append(maxCalls[h])
                     .append(p).append("minSesCalls=").append(minSesCalls[h])
@@ -153,6 +165,19 @@ public final class LambdaLauncher {
         System.out.flush();
     }
 
+    private static long[] sortedCopy(long[] values) {
+        long[] copy = values.clone();
+        Arrays.sort(copy);
+        return copy;
+    }
+
+    /** Whether a handler spec sends logins ({@code login:} before ours) rather than generates. */
+    static boolean isLogin(String spec) {
+        return spec.startsWith(LOGIN);
+    }
+
+    static final String LOGIN = "login:";
+
     /** A handler as Lambda would have built it, and the counter of its AWS calls. */
     record Launched(RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> handler,
                     AwsCallCounter calls, Runnable prime) { }
@@ -162,7 +187,8 @@ public final class LambdaLauncher {
      * from the environment, with the settings the spec adds after {@code ?}), keeping a hand on its
      * call counter.
      */
-    static Launched launch(String spec) {
+    static Launched launch(String handlerSpec) {
+        String spec = isLogin(handlerSpec) ? handlerSpec.substring(LOGIN.length()) : handlerSpec;
         String className = spec.contains("?") ? spec.substring(0, spec.indexOf('?')) : spec;
         if (className.equals(ApiHandler.class.getName())) {
             CompositionRoot root = spec.equals(className) ? CompositionRoot.fromEnvironment()
@@ -192,27 +218,39 @@ public final class LambdaLauncher {
         Map<String, String> headers = new HashMap<>();
         headers.put("X-User-Id", userId);
         headers.put("X-Auth-Token", token);
-        headers.put("Content-Type", "application/json");
-        headers.put("User-Agent", "rcpat-bench/1.0");
         headers.put("X-Bench-Token-Name", tokenName); // read by the floor, which parses no JSON
         if (totpCode != null && !totpCode.isEmpty()) {
             headers.put("x-2fa-code", totpCode);
             headers.put("x-2fa-method", "totp");
         }
+        return post("/api/v1/users.generatePersonalAccessToken", headers,
+                "{\"tokenName\":\"" + tokenName + "\",\"bypassTwoFactor\":false}", tokenName, sourceIp);
+    }
+
+    /** The event API Gateway's REST proxy integration sends for a login by username and plain password. */
+    static APIGatewayProxyRequestEvent loginEvent(String username, String password, String requestId, String sourceIp) {
+        return post("/api/v1/login", new HashMap<>(),
+                "{\"user\":\"" + username + "\",\"password\":\"" + password + "\"}", requestId, sourceIp);
+    }
+
+    private static APIGatewayProxyRequestEvent post(String path, Map<String, String> headers, String body,
+                                                    String requestId, String sourceIp) {
+        headers.put("Content-Type", "application/json");
+        headers.put("User-Agent", "rcpat-bench/1.0");
         APIGatewayProxyRequestEvent.RequestIdentity identity = new APIGatewayProxyRequestEvent.RequestIdentity();
         identity.setSourceIp(sourceIp);
         identity.setUserAgent("rcpat-bench/1.0");
         APIGatewayProxyRequestEvent.ProxyRequestContext ctx = new APIGatewayProxyRequestEvent.ProxyRequestContext();
         ctx.setIdentity(identity);
-        ctx.setRequestId("bench-" + tokenName);
+        ctx.setRequestId("bench-" + requestId);
         ctx.setHttpMethod("POST");
         ctx.setStage("prod");
         return new APIGatewayProxyRequestEvent()
                 .withHttpMethod("POST")
-                .withPath("/api/v1/users.generatePersonalAccessToken")
-                .withResource("/api/v1/users.generatePersonalAccessToken")
+                .withPath(path)
+                .withResource(path)
                 .withHeaders(headers)
-                .withBody("{\"tokenName\":\"" + tokenName + "\",\"bypassTwoFactor\":false}")
+                .withBody(body)
                 .withIsBase64Encoded(false)
                 .withRequestContext(ctx);
     }

@@ -1,0 +1,255 @@
+package dev.rcpat.local.bench;
+
+import dev.rcpat.local.CfnTemplate;
+import dev.rcpat.local.UserAdmin;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Login beside generate at several memory sizes. Lambda gives a function CPU in proportion to its
+ * memory, one vCPU at 1,769 MB; a login runs bcrypt at cost 10, which is CPU alone, while a generate
+ * mostly waits for DynamoDB. Each child here runs with the JVM flags Lambda's runtime uses for the
+ * size and inside a cgroup whose CPU quota is that share ({@link CpuCap}), as deployed (rate limiter
+ * on, token notices on): cold logins, cold logins after the SnapStart priming, cold generates, then
+ * a warm JVM of logins and one of generates. The figures choose the login
+ * function's memory size: {@link #choose}.
+ */
+final class MemorySizing {
+
+    /** Lambda: "At 1,769 MB, a function has the equivalent of one vCPU". */
+    static final int ONE_VCPU_MB = 1769;
+    /** Lambda x86_64 duration price, us-east-1, per GB-second (the first pricing tier). */
+    static final double PRICE_PER_GB_SECOND = 0.0000166667;
+    static final double PRICE_PER_MILLION_REQUESTS = 0.20;
+    /** A size is "as fast as the fastest" when its warm login p50 is within this factor of the best. */
+    static final double WITHIN_OF_FASTEST = 1.10;
+
+    static final String LOGIN = LambdaLauncher.LOGIN + Benchmark.HANDLER;
+    /**
+     * A generate's few milliseconds of CPU are spent in code the JIT compiles over its first
+     * hundred or so requests, and under a quota the compiler threads take their share too: it
+     * needs this warm-up (a login, bcrypt's loop, is compiled within its first few).
+     */
+    static final int GENERATE_WARMUP = 200;
+    static final int GENERATE_REQUESTS = 200;
+
+    private final Benchmark bench;
+
+    MemorySizing(Benchmark bench) {
+        this.bench = bench;
+    }
+
+    /** The figures of one memory size. */
+    record Size(int memoryMb, String cap, List<Map<String, Double>> loginCold, List<Map<String, Double>> loginPrimed,
+                List<Map<String, Double>> generateCold, Map<String, Double> warmLogin, Map<String, Double> warmGenerate) {
+
+        double cpus() {
+            return (double) memoryMb / ONE_VCPU_MB;
+        }
+    }
+
+    /** The sizes measured, or none when no CPU cap can be set (the figures would all be of a whole machine). */
+    List<Size> run(List<Integer> sizes, int runs, int warmup, int requests) throws Exception {
+        String password = "bench-" + UserAdmin.newUserId();
+        UserAdmin.Created loginUser = bench.admin().createUser(UserAdmin.NewUser.named("bench-login-" + UserAdmin.newUserId())
+                .password(password).email("bench-login@rcpat.bench", true));
+        List<Size> out = new ArrayList<>();
+        for (int memoryMb : sizes) {
+            CpuCap.Result made = CpuCap.create("rcpat-bench-" + memoryMb, (double) memoryMb / ONE_VCPU_MB);
+            if (made.cap().isEmpty()) {
+                bench.note("Memory sizes not measured: " + made.whyNot() + ".");
+                System.out.println("note: memory sizes not measured: " + made.whyNot());
+                return List.of();
+            }
+            try (CpuCap cap = made.cap().get()) {
+                UserAdmin.Created generateUser = bench.plainUser("bench-size-" + memoryMb);
+                String generateToken = bench.admin().createLoginToken(generateUser.userId());
+                List<Map<String, Double>> loginCold = new ArrayList<>();
+                List<Map<String, Double>> loginPrimed = new ArrayList<>();
+                List<Map<String, Double>> generateCold = new ArrayList<>();
+                for (int i = 0; i <= runs; i++) {
+                    Map<String, Double> login = cold(cap, memoryMb, LOGIN, loginUser.username(), password,
+                            "size-login-" + i, false);
+                    Map<String, Double> primed = cold(cap, memoryMb, LOGIN, loginUser.username(), password,
+                            "size-login-primed-" + i, true);
+                    Map<String, Double> generate = cold(cap, memoryMb, Benchmark.HANDLER, generateUser.userId(),
+                            generateToken, "size-generate-" + memoryMb + "-" + i, false);
+                    if (i == 0) {
+                        continue; // the first round of a size is not counted: the page cache, the cgroup's first period
+                    }
+                    loginCold.add(login);
+                    loginPrimed.add(primed);
+                    generateCold.add(generate);
+                    System.out.printf(Locale.ROOT, "  %4d MB cold %d: login first invocation %6.1f ms, after priming %6.1f ms,"
+                                    + " generate %6.1f ms%n", memoryMb, i, login.get("invokeMs"), primed.get("invokeMs"),
+                            generate.get("invokeMs"));
+                }
+                Path loginUsers = loginUsers("bench-size-login-" + memoryMb, (warmup + requests) / 10 + 1);
+                Path generateUsers = bench.warmUsers("bench-size-generate-" + memoryMb,
+                        (GENERATE_WARMUP + GENERATE_REQUESTS) / 10 + 1, List.of("user"));
+                // Each function in a JVM of its own, as on Lambda: in one JVM taking turns, a login
+                // spends the CPU quota of the period and the generate after it waits for the next.
+                Map<String, Double> warmLogin = warm(cap, memoryMb, LOGIN, loginUsers, warmup, requests);
+                Map<String, Double> warmGenerate = warm(cap, memoryMb, Benchmark.HANDLER, generateUsers, GENERATE_WARMUP,
+                        GENERATE_REQUESTS);
+                out.add(new Size(memoryMb, cap.describe(), loginCold, loginPrimed, generateCold, warmLogin, warmGenerate));
+                System.out.printf(Locale.ROOT, "  %4d MB warm: login p50 %6.1f ms (CPU %5.1f ms), generate p50 %5.1f ms (CPU %5.1f ms)%n",
+                        memoryMb, warmLogin.get("p50"), warmLogin.get("cpuP50"), warmGenerate.get("p50"),
+                        warmGenerate.get("cpuP50"));
+            }
+        }
+        return out;
+    }
+
+    private Map<String, Double> cold(CpuCap cap, int memoryMb, String handler, String user, String secret, String name,
+                                     boolean primed) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Benchmark.javaBinary());
+        cmd.addAll(Benchmark.lambdaJvmFlags(memoryMb));
+        cmd.addAll(List.of("-cp", bench.classPath(), LambdaLauncher.class.getName(), "cold", handler));
+        Map<String, String> env = new LinkedHashMap<>(bench.childEnvironment());
+        env.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", String.valueOf(memoryMb));
+        env.put("BENCH_USER", user);
+        env.put("BENCH_TOKEN", secret);
+        env.put("BENCH_NAME", name);
+        env.put("BENCH_SOURCE_IP", bench.nextSourceIp());
+        if (primed) {
+            env.put("BENCH_PRIME", "1");
+        }
+        Map<String, Double> figures = bench.launch(cap.wrap(cmd), env);
+        if (figures.get("status") != 200) {
+            throw new IllegalStateException(handler + " answered " + figures.get("status").intValue() + " cold at "
+                    + memoryMb + " MB: " + bench.lastText("body"));
+        }
+        return figures;
+    }
+
+    private Map<String, Double> warm(CpuCap cap, int memoryMb, String handler, Path users, int warmup, int requests)
+            throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Benchmark.javaBinary());
+        cmd.addAll(Benchmark.lambdaJvmFlags(memoryMb));
+        cmd.addAll(List.of("-cp", bench.classPath(), LambdaLauncher.class.getName(), "warm", handler, users.toString()));
+        cmd.add(String.valueOf(warmup));
+        cmd.add(String.valueOf(requests));
+        Map<String, String> env = new LinkedHashMap<>(bench.childEnvironment());
+        env.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", String.valueOf(memoryMb));
+        Map<String, Double> all = bench.launch(cap.wrap(cmd), env);
+        Map<String, Double> figures = new LinkedHashMap<>();
+        all.forEach((k, v) -> {
+            if (k.startsWith("0.")) {
+                figures.put(k.substring(2), v);
+            }
+        });
+        if (figures.get("failures") > 0) {
+            throw new IllegalStateException(handler + " warm at " + memoryMb + " MB: " + figures.get("failures").intValue()
+                    + " requests did not answer 200, first: " + bench.lastText("0.firstFailure"));
+        }
+        return figures;
+    }
+
+    /**
+     * {@code count} users with a password and one verified address, as "username password sourceIp"
+     * lines: each logs in from an address of its own, at most 10 times (the limiter's allowance).
+     */
+    private Path loginUsers(String prefix, int count) throws IOException {
+        List<String> lines = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            String password = "bench-" + UserAdmin.newUserId();
+            String name = prefix + "-" + UserAdmin.newUserId();
+            bench.admin().createUser(UserAdmin.NewUser.named(name).password(password).email(name.toLowerCase(Locale.ROOT)
+                    + "@rcpat.bench", true));
+            lines.add(name + " " + password + " " + bench.nextSourceIp());
+        }
+        Path file = bench.work().resolve(prefix + ".users");
+        Files.write(file, lines);
+        return file;
+    }
+
+    /**
+     * The smallest size whose warm login p50 is within {@link #WITHIN_OF_FASTEST} of the fastest
+     * size's: past it, more memory buys a login no time and costs more per request.
+     */
+    static int choose(List<Size> sizes) {
+        double fastest = sizes.stream().mapToDouble(s -> s.warmLogin().get("p50")).min().orElseThrow();
+        return sizes.stream().filter(s -> s.warmLogin().get("p50") <= WITHIN_OF_FASTEST * fastest)
+                .mapToInt(Size::memoryMb).min().orElseThrow();
+    }
+
+    /** What a million requests of {@code millis} each cost at {@code memoryMb}: Lambda bills whole milliseconds. */
+    static double dollarsPerMillion(double millis, int memoryMb) {
+        return 1_000_000 * Math.ceil(millis) / 1000.0 * memoryMb / 1024.0 * PRICE_PER_GB_SECOND + PRICE_PER_MILLION_REQUESTS;
+    }
+
+    /** The login function's memory size in template.yaml (its own, else the Globals'). */
+    static int templateLoginMemory(Path template) throws IOException {
+        CfnTemplate t = CfnTemplate.load(template);
+        Object own = properties(t.resources().get("LoginFunction")).get("MemorySize");
+        if (own != null) {
+            return ((Number) own).intValue();
+        }
+        Map<?, ?> globals = (Map<?, ?>) t.document().get("Globals");
+        return ((Number) ((Map<?, ?>) globals.get("Function")).get("MemorySize")).intValue();
+    }
+
+    private static Map<?, ?> properties(Map<String, Object> resource) {
+        Object p = resource == null ? null : resource.get("Properties");
+        return p instanceof Map<?, ?> m ? m : Map.of();
+    }
+
+    String markdown(List<Size> sizes, int runs, int warmup, int requests, int templateMemory) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("\nLogin beside generate by memory size (Lambda's CPU share: size / 1,769 MB of one vCPU, held by a")
+                .append(" cgroup CPU quota per child; JVM flags of that size; settings as deployed). Cold: ").append(runs)
+                .append(" fresh JVMs each after one discarded round; warm: ").append(requests).append(" logins after ")
+                .append(warmup).append(" in one JVM, and ").append(GENERATE_REQUESTS).append(" generates after ")
+                .append(GENERATE_WARMUP).append(" in another, users without")
+                .append(" two-factor method, each from an address of its own. Cost: x86_64 at $")
+                .append(java.math.BigDecimal.valueOf(PRICE_PER_GB_SECOND).toPlainString()).append(" per GB-s and $").append(fmt(PRICE_PER_MILLION_REQUESTS))
+                .append(" per million requests, at the warm p50.\n\n");
+        sb.append("| memory | CPU share | login warm p50 | p95 | login CPU p50 | login cold first invocation | after SnapStart priming")
+                .append(" | login cold total | generate warm p50 | generate CPU p50 | generate cold first invocation | $ per million logins")
+                .append(" | $ per million generates | DynamoDB calls (login / generate) |\n");
+        sb.append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
+        for (Size s : sizes) {
+            sb.append("| ").append(s.memoryMb()).append(" MB | ").append(String.format(Locale.ROOT, "%.2f", s.cpus()))
+                    .append(" | ").append(fmt(s.warmLogin().get("p50"))).append(" ms | ")
+                    .append(fmt(s.warmLogin().get("p95"))).append(" ms | ")
+                    .append(fmt(s.warmLogin().get("cpuP50"))).append(" ms | ")
+                    .append(fmt(Benchmark.median(s.loginCold(), "invokeMs"))).append(" ms | ")
+                    .append(fmt(Benchmark.median(s.loginPrimed(), "invokeMs"))).append(" ms | ")
+                    .append(fmt(Benchmark.median(s.loginCold(), "totalMs"))).append(" ms | ")
+                    .append(fmt(s.warmGenerate().get("p50"))).append(" ms | ")
+                    .append(fmt(s.warmGenerate().get("cpuP50"))).append(" ms | ")
+                    .append(fmt(Benchmark.median(s.generateCold(), "invokeMs"))).append(" ms | ")
+                    .append(String.format(Locale.ROOT, "%.2f", dollarsPerMillion(s.warmLogin().get("p50"), s.memoryMb())))
+                    .append(" | ")
+                    .append(String.format(Locale.ROOT, "%.2f", dollarsPerMillion(s.warmGenerate().get("p50"), s.memoryMb())))
+                    .append(" | ").append(calls(s.warmLogin())).append(" / ").append(calls(s.warmGenerate())).append(" |\n");
+        }
+        int chosen = choose(sizes);
+        sb.append("\nThe smallest size whose warm login p50 is within ")
+                .append(String.format(Locale.ROOT, "%.0f", (WITHIN_OF_FASTEST - 1) * 100))
+                .append(" % of the fastest measured: **").append(chosen).append(" MB**; template.yaml's LoginFunction: ")
+                .append(templateMemory).append(" MB").append(chosen == templateMemory ? " (the same).\n"
+                        : " (**differs**: see the prose above the table).\n");
+        return sb.toString();
+    }
+
+    private static String calls(Map<String, Double> warm) {
+        double min = warm.get("minCalls");
+        double max = warm.get("maxCalls");
+        return min == max ? fmt(min) : fmt(min) + "–" + fmt(max);
+    }
+
+    private static String fmt(double v) {
+        return v == Math.rint(v) && Math.abs(v) < 1e9 ? String.valueOf((long) v) : String.format(Locale.ROOT, "%.1f", v);
+    }
+}
