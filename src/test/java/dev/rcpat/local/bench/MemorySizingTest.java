@@ -2,6 +2,7 @@ package dev.rcpat.local.bench;
 
 import org.junit.jupiter.api.Test;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
@@ -29,6 +30,12 @@ class MemorySizingTest {
         assertEquals(2.700005, MemorySizing.dollarsPerMillion(150.0, 1024), 1e-9);
         // billed by the started millisecond: 149.2 ms is billed as 150 ms
         assertEquals(MemorySizing.dollarsPerMillion(150.0, 1769), MemorySizing.dollarsPerMillion(149.2, 1769), 1e-12);
+    }
+
+    @Test
+    void theLoginFunctionsOwnMemorySizeIsReadFromTheTemplate() throws Exception {
+        int own = MemorySizing.templateLoginMemory(Path.of("template.yaml"));
+        assertEquals(MemorySizing.ONE_VCPU_MB, own, "docs/benchmarks.md, \"Memory size of the login function\"");
     }
 
     @Test
