@@ -234,8 +234,13 @@ final class MemorySizing {
                     .append(String.format(Locale.ROOT, "%.2f", dollarsPerMillion(s.warmGenerate().get("p50"), s.memoryMb())))
                     .append(" | ").append(calls(s.warmLogin())).append(" / ").append(calls(s.warmGenerate())).append(" |\n");
         }
+        boolean expectedCalls = sizes.stream().allMatch(s -> calls(s.warmLogin()).equals("5")
+                && calls(s.warmGenerate()).equals("3"));
+        sb.append("\nDynamoDB calls per warm request: a login 5 (the rate-limit count, the lookups read, the user read,"
+                + " the new token's resume lookup, the user's write), a generate 3 (the read, the count beside it, the"
+                + " write): ").append(expectedCalls ? "as expected" : "**not as expected**").append(".\n");
         int chosen = choose(sizes);
-        sb.append("\nThe smallest size whose warm login p50 is within ")
+        sb.append("The smallest size whose warm login p50 is within ")
                 .append(String.format(Locale.ROOT, "%.0f", (WITHIN_OF_FASTEST - 1) * 100))
                 .append(" % of the fastest measured: **").append(chosen).append(" MB**; template.yaml's LoginFunction: ")
                 .append(templateMemory).append(" MB").append(chosen == templateMemory ? " (the same).\n"
