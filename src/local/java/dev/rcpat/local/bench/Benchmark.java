@@ -57,7 +57,7 @@ import java.util.zip.ZipInputStream;
  * cold runs with an AOT cache trained on one cold run), {@code --page} (only the token page's
  * function, cold, printed: {@link PageLauncher}), {@code --sizes 512,1024,...} (login beside generate
  * at these memory sizes, CPU held to Lambda's share: {@link MemorySizing}; {@code none} skips them),
- * {@code --size-runs N} (5), {@code --size-warmup N} (20), {@code --size-requests N} (100),
+ * {@code --size-runs N} (5), {@code --size-rounds N} (4), {@code --size-warmup N} (20), {@code --size-requests N} (30),
  * {@code --sizes-only} (only the memory sizes, printed).
  */
 public final class Benchmark {
@@ -307,16 +307,17 @@ public final class Benchmark {
         }
         List<Integer> sizes = Stream.of(list.split(",")).map(String::trim).map(Integer::parseInt).toList();
         int runs = Integer.parseInt(options.getOrDefault("size-runs", "5"));
+        int rounds = Integer.parseInt(options.getOrDefault("size-rounds", "4"));
         int warmup = Integer.parseInt(options.getOrDefault("size-warmup", "20"));
-        int requests = Integer.parseInt(options.getOrDefault("size-requests", "100"));
-        System.out.printf("memory sizes %s: %d cold runs each, warm %d+%d, CPU held to size / %d MB%n", sizes, runs,
-                warmup, requests, MemorySizing.ONE_VCPU_MB);
+        int requests = Integer.parseInt(options.getOrDefault("size-requests", "30"));
+        System.out.printf("memory sizes %s: %d cold runs each, warm logins %d rounds of %d+%d, CPU held to size / %d MB%n",
+                sizes, runs, rounds, warmup, requests, MemorySizing.ONE_VCPU_MB);
         MemorySizing sizing = new MemorySizing(this);
-        List<MemorySizing.Size> measured = sizing.run(sizes, runs, warmup, requests);
+        List<MemorySizing.Size> measured = sizing.run(sizes, runs, rounds, warmup, requests);
         if (measured.isEmpty()) {
             return "";
         }
-        return sizing.markdown(measured, runs, warmup, requests,
+        return sizing.markdown(measured, runs, rounds, warmup, requests,
                 MemorySizing.templateLoginMemory(project.resolve("template.yaml")));
     }
 

@@ -56,55 +56,92 @@ final class MemorySizing {
     }
 
     /** The sizes measured, or none when no CPU cap can be set (the figures would all be of a whole machine). */
-    List<Size> run(List<Integer> sizes, int runs, int warmup, int requests) throws Exception {
+    List<Size> run(List<Integer> sizes, int runs, int rounds, int warmup, int requests) throws Exception {
+        Map<Integer, CpuCap> caps = new LinkedHashMap<>();
+        try {
+            for (int memoryMb : sizes) {
+                CpuCap.Result made = CpuCap.create("rcpat-bench-" + memoryMb, (double) memoryMb / ONE_VCPU_MB);
+                if (made.cap().isEmpty()) {
+                    bench.note("Memory sizes not measured: " + made.whyNot() + ".");
+                    System.out.println("note: memory sizes not measured: " + made.whyNot());
+                    return List.of();
+                }
+                caps.put(memoryMb, made.cap().get());
+            }
+            return measure(caps, runs, rounds, warmup, requests);
+        } finally {
+            caps.values().forEach(CpuCap::close);
+        }
+    }
+
+    private List<Size> measure(Map<Integer, CpuCap> caps, int runs, int rounds, int warmup, int requests) throws Exception {
         String password = "bench-" + UserAdmin.newUserId();
         UserAdmin.Created loginUser = bench.admin().createUser(UserAdmin.NewUser.named("bench-login-" + UserAdmin.newUserId())
                 .password(password).email("bench-login@rcpat.bench", true));
-        List<Size> out = new ArrayList<>();
-        for (int memoryMb : sizes) {
-            CpuCap.Result made = CpuCap.create("rcpat-bench-" + memoryMb, (double) memoryMb / ONE_VCPU_MB);
-            if (made.cap().isEmpty()) {
-                bench.note("Memory sizes not measured: " + made.whyNot() + ".");
-                System.out.println("note: memory sizes not measured: " + made.whyNot());
-                return List.of();
-            }
-            try (CpuCap cap = made.cap().get()) {
-                UserAdmin.Created generateUser = bench.plainUser("bench-size-" + memoryMb);
-                String generateToken = bench.admin().createLoginToken(generateUser.userId());
-                List<Map<String, Double>> loginCold = new ArrayList<>();
-                List<Map<String, Double>> loginPrimed = new ArrayList<>();
-                List<Map<String, Double>> generateCold = new ArrayList<>();
-                for (int i = 0; i <= runs; i++) {
-                    Map<String, Double> login = cold(cap, memoryMb, LOGIN, loginUser.username(), password,
-                            "size-login-" + i, false);
-                    Map<String, Double> primed = cold(cap, memoryMb, LOGIN, loginUser.username(), password,
-                            "size-login-primed-" + i, true);
-                    Map<String, Double> generate = cold(cap, memoryMb, Benchmark.HANDLER, generateUser.userId(),
-                            generateToken, "size-generate-" + memoryMb + "-" + i, false);
-                    if (i == 0) {
-                        continue; // the first round of a size is not counted: the page cache, the cgroup's first period
-                    }
-                    loginCold.add(login);
-                    loginPrimed.add(primed);
-                    generateCold.add(generate);
-                    System.out.printf(Locale.ROOT, "  %4d MB cold %d: login first invocation %6.1f ms, after priming %6.1f ms,"
-                                    + " generate %6.1f ms%n", memoryMb, i, login.get("invokeMs"), primed.get("invokeMs"),
-                            generate.get("invokeMs"));
+        Map<Integer, List<Map<String, Double>>> loginCold = new LinkedHashMap<>();
+        Map<Integer, List<Map<String, Double>>> loginPrimed = new LinkedHashMap<>();
+        Map<Integer, List<Map<String, Double>>> generateCold = new LinkedHashMap<>();
+        Map<Integer, Map<String, Double>> warmGenerate = new LinkedHashMap<>();
+        for (Map.Entry<Integer, CpuCap> size : caps.entrySet()) {
+            int memoryMb = size.getKey();
+            CpuCap cap = size.getValue();
+            UserAdmin.Created generateUser = bench.plainUser("bench-size-" + memoryMb);
+            String generateToken = bench.admin().createLoginToken(generateUser.userId());
+            for (int i = 0; i <= runs; i++) {
+                Map<String, Double> login = cold(cap, memoryMb, LOGIN, loginUser.username(), password,
+                        "size-login-" + i, false);
+                Map<String, Double> primed = cold(cap, memoryMb, LOGIN, loginUser.username(), password,
+                        "size-login-primed-" + i, true);
+                Map<String, Double> generate = cold(cap, memoryMb, Benchmark.HANDLER, generateUser.userId(),
+                        generateToken, "size-generate-" + memoryMb + "-" + i, false);
+                if (i == 0) {
+                    continue; // the first round of a size is not counted: the page cache, the cgroup's first period
                 }
-                Path loginUsers = loginUsers("bench-size-login-" + memoryMb, (warmup + requests) / 10 + 1);
-                Path generateUsers = bench.warmUsers("bench-size-generate-" + memoryMb,
-                        (GENERATE_WARMUP + GENERATE_REQUESTS) / 10 + 1, List.of("user"));
-                // Each function in a JVM of its own, as on Lambda: in one JVM taking turns, a login
-                // spends the CPU quota of the period and the generate after it waits for the next.
-                Map<String, Double> warmLogin = warm(cap, memoryMb, LOGIN, loginUsers, warmup, requests);
-                Map<String, Double> warmGenerate = warm(cap, memoryMb, Benchmark.HANDLER, generateUsers, GENERATE_WARMUP,
-                        GENERATE_REQUESTS);
-                out.add(new Size(memoryMb, cap.describe(), loginCold, loginPrimed, generateCold, warmLogin, warmGenerate));
-                System.out.printf(Locale.ROOT, "  %4d MB warm: login p50 %6.1f ms (CPU %5.1f ms), generate p50 %5.1f ms (CPU %5.1f ms)%n",
-                        memoryMb, warmLogin.get("p50"), warmLogin.get("cpuP50"), warmGenerate.get("p50"),
-                        warmGenerate.get("cpuP50"));
+                loginCold.computeIfAbsent(memoryMb, k -> new ArrayList<>()).add(login);
+                loginPrimed.computeIfAbsent(memoryMb, k -> new ArrayList<>()).add(primed);
+                generateCold.computeIfAbsent(memoryMb, k -> new ArrayList<>()).add(generate);
+                System.out.printf(Locale.ROOT, "  %4d MB cold %d: login first invocation %6.1f ms, after priming %6.1f ms,"
+                                + " generate %6.1f ms%n", memoryMb, i, login.get("invokeMs"), primed.get("invokeMs"),
+                        generate.get("invokeMs"));
+            }
+            // Each function in a JVM of its own, as on Lambda: in one JVM taking turns, a login
+            // spends the CPU quota of the period and the generate after it waits for the next.
+            Path generateUsers = bench.warmUsers("bench-size-generate-" + memoryMb,
+                    (GENERATE_WARMUP + GENERATE_REQUESTS) / 10 + 1, List.of("user"));
+            warmGenerate.put(memoryMb, warm(cap, memoryMb, Benchmark.HANDLER, generateUsers, GENERATE_WARMUP,
+                    GENERATE_REQUESTS));
+        }
+        // Warm logins decide the size, so they run in rounds that visit every size in turn: a noisy
+        // minute of this shared machine then spoils one round of each size, not one size's figure,
+        // and the median of the rounds leaves it out.
+        Map<Integer, List<Map<String, Double>>> loginRounds = new LinkedHashMap<>();
+        for (int round = 1; round <= rounds; round++) {
+            for (Map.Entry<Integer, CpuCap> size : caps.entrySet()) {
+                int memoryMb = size.getKey();
+                Path users = loginUsers("bench-size-login-" + memoryMb + "-" + round, (warmup + requests) / 10 + 1);
+                Map<String, Double> figures = warm(size.getValue(), memoryMb, LOGIN, users, warmup, requests);
+                loginRounds.computeIfAbsent(memoryMb, k -> new ArrayList<>()).add(figures);
+                System.out.printf(Locale.ROOT, "  %4d MB warm logins, round %d: p50 %6.1f ms, p95 %6.1f ms (CPU %5.1f ms)%n",
+                        memoryMb, round, figures.get("p50"), figures.get("p95"), figures.get("cpuP50"));
             }
         }
+        List<Size> out = new ArrayList<>();
+        for (Map.Entry<Integer, CpuCap> size : caps.entrySet()) {
+            int memoryMb = size.getKey();
+            out.add(new Size(memoryMb, size.getValue().describe(), loginCold.get(memoryMb), loginPrimed.get(memoryMb),
+                    generateCold.get(memoryMb), medianOfRounds(loginRounds.get(memoryMb)), warmGenerate.get(memoryMb)));
+        }
+        return out;
+    }
+
+    /** Each figure's median over the rounds; the call counts' extremes. */
+    static Map<String, Double> medianOfRounds(List<Map<String, Double>> rounds) {
+        Map<String, Double> out = new LinkedHashMap<>();
+        for (String key : List.of("p50", "p95", "cpuP50")) {
+            out.put(key, Benchmark.median(rounds, key));
+        }
+        out.put("minCalls", rounds.stream().mapToDouble(r -> r.get("minCalls")).min().orElseThrow());
+        out.put("maxCalls", rounds.stream().mapToDouble(r -> r.get("maxCalls")).max().orElseThrow());
         return out;
     }
 
@@ -208,13 +245,14 @@ final class MemorySizing {
         return p instanceof Map<?, ?> m ? m : Map.of();
     }
 
-    String markdown(List<Size> sizes, int runs, int warmup, int requests, int templateMemory) {
+    String markdown(List<Size> sizes, int runs, int rounds, int warmup, int requests, int templateMemory) {
         StringBuilder sb = new StringBuilder();
         sb.append("\nLogin beside generate by memory size (Lambda's CPU share: size / 1,769 MB of one vCPU, held by a")
                 .append(" cgroup CPU quota per child; JVM flags of that size; settings as deployed). Cold: ").append(runs)
-                .append(" fresh JVMs each after one discarded round; warm: ").append(requests).append(" logins after ")
-                .append(warmup).append(" in one JVM, and ").append(GENERATE_REQUESTS).append(" generates after ")
-                .append(GENERATE_WARMUP).append(" in another, users without")
+                .append(" fresh JVMs each after one discarded round; warm logins: ").append(rounds)
+                .append(" rounds that visit every size in turn, each a JVM with ").append(requests).append(" logins after ")
+                .append(warmup).append(" (the figures: the median of the rounds' p50, p95 and CPU); warm generates: ").append(GENERATE_REQUESTS).append(" after ")
+                .append(GENERATE_WARMUP).append(" in one JVM per size; users without")
                 .append(" two-factor method, each from an address of its own. Cost: x86_64 at $")
                 .append(java.math.BigDecimal.valueOf(PRICE_PER_GB_SECOND).toPlainString()).append(" per GB-s and $").append(fmt(PRICE_PER_MILLION_REQUESTS))
                 .append(" per million requests, at the warm p50.\n\n");
