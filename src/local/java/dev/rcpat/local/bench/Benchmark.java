@@ -367,63 +367,86 @@ public final class Benchmark {
 
     private Map<String, Double> cold(String handler, String userId, String token, String name, String totp, Path classLog,
                                      boolean primed, Map<String, String> settings) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(javaBinary());
+        List<String> flags = new ArrayList<>();
         lambdaJvmFlags().stream()
                 .filter(f -> coldExtraFlags.isEmpty() || !f.startsWith("-Xshare")) // AOT cache flags exclude -Xshare
-                .forEach(cmd::add);
-        cmd.addAll(coldExtraFlags);
-        Map<String, String> env = new LinkedHashMap<>(childEnv);
+                .forEach(flags::add);
+        flags.addAll(coldExtraFlags);
+        Map<String, String> env = coldEnvironment(userId, token, name, primed);
         env.putAll(settings);
         if (classLog != null) {
             Files.deleteIfExists(classLog);
-            cmd.add("-Xlog:class+load=info:file=" + classLog);
+            flags.add("-Xlog:class+load=info:file=" + classLog);
             env.put("BENCH_CLASSLOG", classLog.toString());
         }
-        cmd.addAll(List.of("-cp", classPath, LambdaLauncher.class.getName(), "cold", handler));
-        env.put("BENCH_USER", userId);
-        env.put("BENCH_TOKEN", token);
+        if (totp != null) {
+            env.put("BENCH_TOTP", totp);
+        }
+        return launch(launcherCommand(flags, "cold", handler), env);
+    }
+
+    /** The child environment of a cold run: who calls, from a client address of its own. */
+    Map<String, String> coldEnvironment(String user, String secret, String name, boolean primed) {
+        Map<String, String> env = new LinkedHashMap<>(childEnv);
+        env.put("BENCH_USER", user);
+        env.put("BENCH_TOKEN", secret);
         env.put("BENCH_NAME", name);
         env.put("BENCH_SOURCE_IP", nextSourceIp());
         if (primed) {
             env.put("BENCH_PRIME", "1");
         }
-        if (totp != null) {
-            env.put("BENCH_TOTP", totp);
+        return env;
+    }
+
+    /** {@code java}, the JVM flags, the class path Lambda gives the function, then the launcher and its arguments. */
+    List<String> launcherCommand(List<String> jvmFlags, String... launcherArgs) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(javaBinary());
+        cmd.addAll(jvmFlags);
+        cmd.addAll(List.of("-cp", classPath, LambdaLauncher.class.getName()));
+        cmd.addAll(List.of(launcherArgs));
+        return cmd;
+    }
+
+    /** The launcher's warm arguments: each handler with its users file, then the warm-up and measured counts. */
+    static String[] warmArgs(List<String> handlers, List<Path> users, int warmup, int requests) {
+        List<String> args = new ArrayList<>(List.of("warm"));
+        for (int h = 0; h < handlers.size(); h++) {
+            args.add(handlers.get(h));
+            args.add(users.get(h).toString());
         }
-        return launch(cmd, env);
+        args.add(String.valueOf(warmup));
+        args.add(String.valueOf(requests));
+        return args.toArray(String[]::new);
+    }
+
+    /** The figures of handler {@code h} in a warm child's BENCH line (prefixed "h."), without the prefix. */
+    static Map<String, Double> handlerFigures(Map<String, Double> all, int h) {
+        String prefix = h + ".";
+        Map<String, Double> figures = new LinkedHashMap<>();
+        all.forEach((k, v) -> {
+            if (k.startsWith(prefix)) {
+                figures.put(k.substring(prefix.length()), v);
+            }
+        });
+        return figures;
     }
 
     /** One JVM in which the handlers take turns request by request; their figures in the same order. */
     private List<Map<String, Double>> warm(List<String> handlers, List<Path> users, int warmup, int requests)
             throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(javaBinary());
-        cmd.addAll(lambdaJvmFlags());
+        List<String> flags = new ArrayList<>(lambdaJvmFlags());
         if (options.containsKey("jfr")) {
-            cmd.add("-XX:StartFlightRecording=settings=profile,filename=" + work.resolve("warm.jfr"));
+            flags.add("-XX:StartFlightRecording=settings=profile,filename=" + work.resolve("warm.jfr"));
         }
-        cmd.addAll(List.of("-cp", classPath, LambdaLauncher.class.getName(), "warm"));
-        for (int h = 0; h < handlers.size(); h++) {
-            cmd.add(handlers.get(h));
-            cmd.add(users.get(h).toString());
-        }
-        cmd.add(String.valueOf(warmup));
-        cmd.add(String.valueOf(requests));
-        Map<String, Double> all = launch(cmd, childEnv);
+        Map<String, Double> all = launch(launcherCommand(flags, warmArgs(handlers, users, warmup, requests)), childEnv);
         List<Map<String, Double>> out = new ArrayList<>();
         for (int h = 0; h < handlers.size(); h++) {
-            String prefix = h + ".";
-            Map<String, Double> r = new LinkedHashMap<>();
-            all.forEach((k, v) -> {
-                if (k.startsWith(prefix)) {
-                    r.put(k.substring(prefix.length()), v);
-                }
-            });
+            Map<String, Double> r = handlerFigures(all, h);
             String handler = handlers.get(h);
             if (r.getOrDefault("failures", 0.0) > 0) {
                 notes.add(handler + " (warm run " + h + "): " + r.get("failures").intValue()
-                        + " requests did not answer 200, first: " + lastText.get(prefix + "firstFailure"));
+                        + " requests did not answer 200, first: " + lastText.get(h + ".firstFailure"));
             }
             System.out.printf("  warm %d %s: p50 %.2f ms, p99 %.2f ms, DynamoDB calls %.0f-%.0f%n", h,
                     handler.substring(handler.lastIndexOf('.') + 1), r.get("p50"), r.get("p99"), r.get("minCalls"),

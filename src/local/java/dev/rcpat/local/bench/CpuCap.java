@@ -5,7 +5,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -23,11 +22,9 @@ final class CpuCap implements AutoCloseable {
     private static final Path V1_CPU = Path.of("/sys/fs/cgroup/cpu");
 
     private final Path group;
-    private final double cpus;
 
-    private CpuCap(Path group, double cpus) {
+    private CpuCap(Path group) {
         this.group = group;
-        this.cpus = cpus;
     }
 
     /** A cgroup named {@code name} whose processes together get {@code cpus} CPUs' time, or why there is none. */
@@ -40,14 +37,14 @@ final class CpuCap implements AutoCloseable {
                 Files.writeString(V2_ROOT.resolve("cgroup.subtree_control"), "+cpu");
                 Files.createDirectories(group);
                 Files.writeString(group.resolve("cpu.max"), quota + " " + PERIOD_MICROS);
-                return probed(new CpuCap(group, cpus));
+                return probed(new CpuCap(group));
             }
             if (Files.isRegularFile(V1_CPU.resolve("cpu.cfs_quota_us"))) {
                 Path group = V1_CPU.resolve(name);
                 Files.createDirectories(group);
                 Files.writeString(group.resolve("cpu.cfs_period_us"), String.valueOf(PERIOD_MICROS));
                 Files.writeString(group.resolve("cpu.cfs_quota_us"), String.valueOf(quota));
-                return probed(new CpuCap(group, cpus));
+                return probed(new CpuCap(group));
             }
             return new Result(Optional.empty(), "no cgroup CPU controller under " + V2_ROOT);
         } catch (IOException | RuntimeException e) {
@@ -80,15 +77,6 @@ final class CpuCap implements AutoCloseable {
                 "echo $$ > '" + group.resolve("cgroup.procs") + "' && exec \"$@\"", "sh"));
         wrapped.addAll(command);
         return wrapped;
-    }
-
-    double cpus() {
-        return cpus;
-    }
-
-    String describe() {
-        return String.format(Locale.ROOT, "%.2f CPU (cgroup quota %d µs per %d µs)", cpus,
-                Math.round(cpus * PERIOD_MICROS), PERIOD_MICROS);
     }
 
     /** Removes the group; its processes have exited by then. */

@@ -146,12 +146,14 @@ public final class LambdaLauncher {
         for (int h = 0; h < n; h++) {
             long[] sorted = nanos[h];
             Arrays.sort(sorted);
+            long[] cpu = cpuNanos[h];
+            Arrays.sort(cpu);
             String p = " " + h + ".";
             line.append(p).append("p50=").append(ms(percentile(sorted, 50)))
                     .append(p).append("p95=").append(ms(percentile(sorted, 95)))
                     .append(p).append("p99=").append(ms(percentile(sorted, 99)))
                     .append(p).append("max=").append(ms(sorted[sorted.length - 1]))
-                    .append(p).append("cpuP50=").append(ms(percentile(sortedCopy(cpuNanos[h]), 50)))
+                    .append(p).append("cpuP50=").append(ms(percentile(cpu, 50)))
                     .append(p).append("minCalls=").append(minCalls[h])
                     .append(p).append("maxCalls=").append(maxCalls[h])
                     .append(p).append("minSesCalls=").append(minSesCalls[h])
@@ -163,12 +165,6 @@ public final class LambdaLauncher {
         }
         System.out.println(line);
         System.out.flush();
-    }
-
-    private static long[] sortedCopy(long[] values) {
-        long[] copy = values.clone();
-        Arrays.sort(copy);
-        return copy;
     }
 
     /** Whether a handler spec sends logins ({@code login:} before ours) rather than generates. */

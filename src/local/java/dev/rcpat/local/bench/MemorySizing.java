@@ -17,9 +17,9 @@ import java.util.Map;
  * memory, one vCPU at 1,769 MB; a login runs bcrypt at cost 10, which is CPU alone, while a generate
  * mostly waits for DynamoDB. Each child here runs with the JVM flags Lambda's runtime uses for the
  * size and inside a cgroup whose CPU quota is that share ({@link CpuCap}), as deployed (rate limiter
- * on, token notices on): cold logins, cold logins after the SnapStart priming, cold generates, then
- * a warm JVM of logins and one of generates. The figures choose the login
- * function's memory size: {@link #choose}.
+ * on, token notices on): cold logins, cold logins after the SnapStart priming, cold generates and a
+ * warm JVM of generates per size, then warm logins in rounds that visit every size in turn. The
+ * figures choose the login function's memory size: {@link #choose}.
  */
 final class MemorySizing {
 
@@ -47,7 +47,7 @@ final class MemorySizing {
     }
 
     /** The figures of one memory size. */
-    record Size(int memoryMb, String cap, List<Map<String, Double>> loginCold, List<Map<String, Double>> loginPrimed,
+    record Size(int memoryMb, List<Map<String, Double>> loginCold, List<Map<String, Double>> loginPrimed,
                 List<Map<String, Double>> generateCold, Map<String, Double> warmLogin, Map<String, Double> warmGenerate) {
 
         double cpus() {
@@ -128,7 +128,7 @@ final class MemorySizing {
         List<Size> out = new ArrayList<>();
         for (Map.Entry<Integer, CpuCap> size : caps.entrySet()) {
             int memoryMb = size.getKey();
-            out.add(new Size(memoryMb, size.getValue().describe(), loginCold.get(memoryMb), loginPrimed.get(memoryMb),
+            out.add(new Size(memoryMb, loginCold.get(memoryMb), loginPrimed.get(memoryMb),
                     generateCold.get(memoryMb), medianOfRounds(loginRounds.get(memoryMb)), warmGenerate.get(memoryMb)));
         }
         return out;
@@ -147,20 +147,10 @@ final class MemorySizing {
 
     private Map<String, Double> cold(CpuCap cap, int memoryMb, String handler, String user, String secret, String name,
                                      boolean primed) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Benchmark.javaBinary());
-        cmd.addAll(Benchmark.lambdaJvmFlags(memoryMb));
-        cmd.addAll(List.of("-cp", bench.classPath(), LambdaLauncher.class.getName(), "cold", handler));
-        Map<String, String> env = new LinkedHashMap<>(bench.childEnvironment());
+        Map<String, String> env = bench.coldEnvironment(user, secret, name, primed);
         env.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", String.valueOf(memoryMb));
-        env.put("BENCH_USER", user);
-        env.put("BENCH_TOKEN", secret);
-        env.put("BENCH_NAME", name);
-        env.put("BENCH_SOURCE_IP", bench.nextSourceIp());
-        if (primed) {
-            env.put("BENCH_PRIME", "1");
-        }
-        Map<String, Double> figures = bench.launch(cap.wrap(cmd), env);
+        Map<String, Double> figures = bench.launch(cap.wrap(
+                bench.launcherCommand(Benchmark.lambdaJvmFlags(memoryMb), "cold", handler)), env);
         if (figures.get("status") != 200) {
             throw new IllegalStateException(handler + " answered " + figures.get("status").intValue() + " cold at "
                     + memoryMb + " MB: " + bench.lastText("body"));
@@ -170,21 +160,11 @@ final class MemorySizing {
 
     private Map<String, Double> warm(CpuCap cap, int memoryMb, String handler, Path users, int warmup, int requests)
             throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Benchmark.javaBinary());
-        cmd.addAll(Benchmark.lambdaJvmFlags(memoryMb));
-        cmd.addAll(List.of("-cp", bench.classPath(), LambdaLauncher.class.getName(), "warm", handler, users.toString()));
-        cmd.add(String.valueOf(warmup));
-        cmd.add(String.valueOf(requests));
         Map<String, String> env = new LinkedHashMap<>(bench.childEnvironment());
         env.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", String.valueOf(memoryMb));
-        Map<String, Double> all = bench.launch(cap.wrap(cmd), env);
-        Map<String, Double> figures = new LinkedHashMap<>();
-        all.forEach((k, v) -> {
-            if (k.startsWith("0.")) {
-                figures.put(k.substring(2), v);
-            }
-        });
+        Map<String, Double> figures = Benchmark.handlerFigures(bench.launch(cap.wrap(bench.launcherCommand(
+                Benchmark.lambdaJvmFlags(memoryMb), Benchmark.warmArgs(List.of(handler), List.of(users), warmup, requests))),
+                env), 0);
         if (figures.get("failures") > 0) {
             throw new IllegalStateException(handler + " warm at " + memoryMb + " MB: " + figures.get("failures").intValue()
                     + " requests did not answer 200, first: " + bench.lastText("0.firstFailure"));

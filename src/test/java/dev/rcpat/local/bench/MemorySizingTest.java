@@ -12,7 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class MemorySizingTest {
 
     private static MemorySizing.Size size(int memoryMb, double loginP50, double loginP95) {
-        return new MemorySizing.Size(memoryMb, "", List.of(), List.of(), List.of(),
+        return new MemorySizing.Size(memoryMb, List.of(), List.of(), List.of(),
                 Map.of("p50", loginP50, "p95", loginP95), Map.of());
     }
 
